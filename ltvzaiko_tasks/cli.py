@@ -1,0 +1,260 @@
+"""The ``ltvzaiko`` command line (SPEC §10)."""
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(help="ltvzaiko: LTV-aware retail inventory pipeline on Airflow, dbt and PostgreSQL.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+warehouse_app = typer.Typer(help="Manage the embedded PostgreSQL warehouse.", no_args_is_help=True)
+app.add_typer(warehouse_app, name="warehouse")
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _check_date(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=False)
+
+
+# ---------------------------------------------------------------------------------------------- generate
+@app.command()
+def generate(
+    scale: str = typer.Option("tiny", help="World size: tiny, small, medium or large."),
+    seed: int = typer.Option(42, help="Random seed; the same seed writes identical files."),
+    start: str = typer.Option("2025-04-01", help="First business date, YYYY-MM-DD.", callback=_check_date),
+    days: int = typer.Option(14, min=1, help="Number of business days to write."),
+    out: Path = typer.Option(Path("landing"), help="Landing zone directory to write."),
+) -> None:
+    """Write a landing zone of channel extracts and masters, deterministically from the seed."""
+    from .world import generate_landing
+    from .world.scales import SCALES
+
+    if scale not in SCALES:
+        raise typer.BadParameter(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}", param_hint="--scale")
+    with _progress() as progress:
+        task = progress.add_task(f"generating {scale} world", total=days)
+        world = generate_landing(scale, seed, start, days, out, progress=lambda n: progress.advance(task, n))
+    console.print(f"wrote {len(world.files)} files for {world.dates[0]}..{world.dates[-1]} into {out.resolve()}")
+
+
+# --------------------------------------------------------------------------------------------- warehouse
+@warehouse_app.command("start")
+def warehouse_start() -> None:
+    """Start the embedded PostgreSQL (reused when already running)."""
+    from .settings import load_settings
+    from .warehouse.embedded import EmbeddedWarehouse, WarehouseError
+
+    s = load_settings()
+    if s.warehouse_url:
+        fail("LTVZAIKO_WAREHOUSE_URL is set, so the embedded warehouse is not used; unset it to manage the embedded one.")
+    try:
+        st = EmbeddedWarehouse(s.warehouse_dir).start()
+    except WarehouseError as exc:
+        fail(str(exc))
+    console.print(f"embedded warehouse running on 127.0.0.1:{st.port} (data in {s.warehouse_dir / 'pgdata'})")
+
+
+@warehouse_app.command("stop")
+def warehouse_stop() -> None:
+    """Stop the embedded PostgreSQL."""
+    from .settings import load_settings
+    from .warehouse.embedded import EmbeddedWarehouse
+
+    stopped = EmbeddedWarehouse(load_settings().warehouse_dir).stop()
+    console.print("embedded warehouse stopped" if stopped else "embedded warehouse was not running")
+
+
+@warehouse_app.command("status")
+def warehouse_status() -> None:
+    """Say whether the warehouse is running and where; exit 3 when the embedded one is stopped."""
+    from .settings import load_settings
+    from .warehouse.connection import resolve_target
+    from .warehouse.embedded import EmbeddedWarehouse
+
+    s = load_settings()
+    if s.warehouse_url:
+        console.print(f"external warehouse (LTVZAIKO_WAREHOUSE_URL): {resolve_target(s).redacted()}")
+        return
+    wh = EmbeddedWarehouse(s.warehouse_dir)
+    st = wh.state()
+    if wh.is_running():
+        console.print(f"running: embedded PostgreSQL on 127.0.0.1:{st.port}, data in {wh.pgdata}")
+    else:
+        console.print(f"stopped: embedded PostgreSQL ({'initialised' if st else 'not initialised'}) in {wh.root}")
+        raise typer.Exit(3)
+
+
+@warehouse_app.command("url")
+def warehouse_url(
+    show_password: bool = typer.Option(True, help="Include the password (for BI tools and psql)."),
+) -> None:
+    """Print the connection URL of the warehouse (for psql and BI tools)."""
+    from .warehouse.connection import resolve_target
+    from .warehouse.embedded import WarehouseError
+
+    try:
+        target = resolve_target()
+    except WarehouseError as exc:
+        fail(str(exc))
+    print(target.url if show_password else target.redacted())
+
+
+# ------------------------------------------------------------------------------------------------- run
+@app.command()
+def run(
+    landing: Path = typer.Option(..., exists=True, file_okay=False, help="Landing zone directory."),
+    on: Optional[str] = typer.Option(None, "--date", help="One business date, YYYY-MM-DD.", callback=_check_date),
+    date_from: Optional[str] = typer.Option(None, "--from", help="First business date of a range.",
+                                            callback=_check_date),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Last business date of a range.", callback=_check_date),
+    each_day: bool = typer.Option(False, "--each-day",
+                                  help="With --from/--to: one DAG run per date instead of one backfill run."),
+) -> None:
+    """Run the daily DAG through Airflow for a business date, or a range of dates (a backfill)."""
+    from .stages.run_context import date_range
+
+    if on and (date_from or date_to):
+        raise typer.BadParameter("give either --date or --from/--to, not both")
+    if not on and not (date_from and date_to):
+        raise typer.BadParameter("give --date, or both --from and --to")
+    if on:
+        runs = [{"business_date": on}]
+    elif each_day:
+        runs = [{"business_date": d} for d in date_range(date_from, date_to)]
+    else:
+        date_range(date_from, date_to)  # validates order
+        runs = [{"date_from": date_from, "date_to": date_to}]
+    _run_dag_runs(landing, runs)
+
+
+def _describe(conf: dict) -> str:
+    if "business_date" in conf:
+        return f"business date {conf['business_date']}"
+    return f"backfill {conf['date_from']}..{conf['date_to']}"
+
+
+def _run_dag_runs(landing: Path, runs: list[dict]) -> list:
+    from .orchestration.dag_runner import run_daily_dag
+    from .warehouse.embedded import WarehouseError
+
+    results = []
+    with _progress() as progress:
+        task = progress.add_task("ltvzaiko_daily through Airflow", total=len(runs))
+        for conf in runs:
+            progress.update(task, description=f"ltvzaiko_daily: {_describe(conf)}")
+            try:
+                res = run_daily_dag(landing, **conf)
+            except WarehouseError as exc:
+                fail(str(exc))
+            results.append(res)
+            if not res.success:
+                progress.stop()
+                fail(f"DAG run for {_describe(conf)} failed after {res.seconds:.0f}s. {res.error}\n"
+                     f"Full Airflow output: {res.log_path}")
+            progress.console.print(f"  {_describe(conf)}: success in {res.seconds:.0f}s "
+                                   f"({len(res.tasks_finished)} tasks)")
+            progress.advance(task)
+    return results
+
+
+# --------------------------------------------------------------------------------------------- airflow
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def airflow(ctx: typer.Context) -> None:
+    """Run an Airflow command in the project's Airflow (e.g. `ltvzaiko airflow standalone` for the UI)."""
+    import os
+
+    from .orchestration.airflow_home import airflow_bin, prepare_airflow
+    from .orchestration.dbt_manifest import build_manifest
+    from .warehouse.embedded import WarehouseError
+
+    try:
+        build_manifest()
+        env, _ = prepare_airflow()
+    except WarehouseError as exc:
+        fail(str(exc))
+    args = list(ctx.args) or ["--help"]
+    os.execve(airflow_bin(), [airflow_bin(), *args], env)
+
+
+# ------------------------------------------------------------------------------------------------ demo
+@app.command()
+def demo(
+    scale: str = typer.Option("small", help="World size for the demo."),
+    days: int = typer.Option(60, min=2, help="Days of history to generate and load."),
+    seed: int = typer.Option(42, help="Random seed of the generated world."),
+    start: str = typer.Option("2025-04-01", help="First business date.", callback=_check_date),
+) -> None:
+    """Generate a world, start the embedded warehouse, run the daily DAG over the history and summarise."""
+    from .settings import load_settings
+    from .world import generate_landing
+
+    s = load_settings()
+    landing = s.home / "demo_landing"
+    console.rule("[bold]ltvzaiko demo")
+    with _progress() as progress:
+        task = progress.add_task(f"generating a {scale} world ({days} days)", total=days)
+        world = generate_landing(scale, seed, start, days, landing, progress=lambda n: progress.advance(task, n))
+    history_end = world.dates[-2]
+    _run_dag_runs(landing, [{"date_from": world.dates[0], "date_to": history_end},
+                            {"business_date": world.dates[-1]}])
+    _print_demo_summary(world.dates[0], world.dates[-1])
+
+
+def _print_demo_summary(first: str, last: str) -> None:
+    import psycopg
+    from rich.table import Table
+
+    from .settings import load_settings
+    from .warehouse.connection import resolve_target
+
+    s = load_settings()
+    target = resolve_target(s)
+    with psycopg.connect(target.url) as conn:
+        rows, units, sales, gp = conn.execute(
+            "select count(*), coalesce(sum(units),0), coalesce(sum(net_sales_jpy),0), coalesce(sum(gross_profit_jpy),0)"
+            " from marts.mart_channel_sales_daily").fetchone()
+        by_channel = conn.execute(
+            "select channel, sum(units), sum(net_sales_jpy), sum(gross_profit_jpy) from marts.mart_channel_sales_daily"
+            " group by channel order by channel").fetchall()
+    table = Table(title=f"mart_channel_sales_daily {first}..{last} (チャネル別日次売上)")
+    for col in ("channel", "units", "net sales ¥ (税抜)", "gross profit ¥ (粗利)"):
+        table.add_column(col, justify="right")
+    for ch, u, ns, g in by_channel:
+        table.add_row(ch, f"{u:,}", f"{ns:,}", f"{g:,}")
+    console.print(table)
+    console.print(f"[bold green]done.[/] {rows:,} mart rows; {units:,} units; net sales ¥{sales:,}; "
+                  f"gross profit ¥{gp:,}")
+    console.print(f"  mart:       marts.mart_channel_sales_daily in {target.redacted()}")
+    console.print(f"  connect:    psql \"$(.venv/bin/ltvzaiko warehouse url)\"   (LTVZAIKO_HOME={s.home})")
+    console.print("  Airflow UI: .venv/bin/ltvzaiko airflow standalone   then open http://127.0.0.1:8080 "
+                  f"(user admin, password in {s.airflow_home / 'simple_auth_manager_passwords.json.generated'})")
+    console.print(f"  run logs:   {s.home / 'logs'}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,1 @@
+"""Airflow-facing glue: Cosmos configuration, the project's Airflow home, running DAGs."""

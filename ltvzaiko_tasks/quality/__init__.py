@@ -1,0 +1,1 @@
+"""Data-quality gates at the Python edges (Great Expectations 1.x, ephemeral context)."""

@@ -1,0 +1,42 @@
+"""Publish stage: record what the run produced, for ops and for the next run."""
+from __future__ import annotations
+
+import json
+
+import psycopg
+
+from ..warehouse.connection import resolve_target
+from .run_context import RunWindow
+
+DDL = """
+create schema if not exists ops;
+create table if not exists ops.run_summary (
+    run_id            text not null,
+    business_date_from date not null,
+    business_date_to   date not null,
+    mart_rows         jsonb not null,
+    stage_figures     jsonb not null,
+    published_at      timestamptz not null default now(),
+    primary key (run_id)
+);
+"""
+
+PUBLISHED_MARTS = ("mart_channel_sales_daily",)
+
+
+def record_run_summary(run_id: str, window: RunWindow, stage_figures: dict) -> dict:
+    target = resolve_target()
+    with psycopg.connect(target.url) as conn:
+        conn.execute(DDL)
+        mart_rows = {
+            m: conn.execute(f"select count(*) from marts.{m}").fetchone()[0]  # names from our own constant
+            for m in PUBLISHED_MARTS
+        }
+        conn.execute(
+            """insert into ops.run_summary (run_id, business_date_from, business_date_to, mart_rows, stage_figures)
+               values (%s, %s, %s, %s, %s)
+               on conflict (run_id) do update set mart_rows = excluded.mart_rows,
+                   stage_figures = excluded.stage_figures, published_at = now()""",
+            (run_id, window.dates[0], window.last_date, json.dumps(mart_rows), json.dumps(stage_figures)),
+        )
+    return {"mart_rows": mart_rows}
