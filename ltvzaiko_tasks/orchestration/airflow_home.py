@@ -30,6 +30,9 @@ def airflow_env(settings: Settings, target: WarehouseTarget, api_port: int = 808
     """Environment for every Airflow process the project starts."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW__")}
     env.update(TELEMETRY_OFF)
+    # Airflow's own subprocesses (standalone, task runners) look for `airflow` on PATH: use this venv's.
+    venv_bin = str(Path(sys.executable).parent)
+    env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
     env.update({
         "AIRFLOW_HOME": str(settings.airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_dir),
