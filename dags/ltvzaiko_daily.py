@@ -6,8 +6,8 @@ builds the warehouse with dbt (tests after each model) and publishes a run summa
 
 | stage | what it does |
 | --- | --- |
-| `ingest` | COPY each source's files of the business date(s) into `raw` (one mapped task per source) |
-| `validate` | Great Expectations suites on the raw extracts; a failure stops the run here |
+| `validate` | per source: file checks and a Great Expectations suite on every landing file; bad files are quarantined with a reason and the run stops here, before anything is loaded |
+| `ingest` | per source: COPY the gated files into `raw`, replacing the business date's rows in one transaction; emits an asset per raw table |
 | `warehouse` | dbt staging → marts through Cosmos, each model followed by its tests |
 | `publish` | records mart row counts in `ops.run_summary` |
 
@@ -17,12 +17,16 @@ previous JST day.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pendulum
-from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task, task_group
+from airflow.sdk import Asset, AssetAlias, CronTriggerTimetable, Param, dag, get_current_context, task, task_group
 from cosmos import DbtTaskGroup
 
 from ltvzaiko_tasks.ingest.sources import SOURCES
 from ltvzaiko_tasks.orchestration import dbt_cosmos
+
+RAW_TABLES = AssetAlias("ltvzaiko_raw_tables")
 
 
 def _window():
@@ -48,27 +52,37 @@ def _window():
     },
 )
 def ltvzaiko_daily():
-    @task_group(group_id="ingest", tooltip="Load landing files into raw")
-    def ingest():
-        @task(retries=2)
-        def load_source(source_name: str) -> dict:
-            """COPY one source's files for the run's business dates into `raw`."""
-            from ltvzaiko_tasks.stages.ingest_stage import ingest_source
-
-            return ingest_source(source_name, _window())
-
-        return load_source.expand(source_name=list(SOURCES))
-
-    @task_group(group_id="validate", tooltip="Quality gates on raw extracts")
+    @task_group(group_id="validate", tooltip="Quality gates on landing files, before anything is loaded")
     def validate():
-        @task
-        def store_pos_suite() -> dict:
-            """Great Expectations suite on the store POS files; fails the run with the rule and examples."""
-            from ltvzaiko_tasks.stages.validate_stage import validate_store_pos
+        @task(retries=1, retry_delay=timedelta(seconds=30))
+        def gate_source(source_name: str) -> dict:
+            """Check one source's files (structure, then its Great Expectations suite); quarantine bad files."""
+            from airflow.sdk.exceptions import AirflowFailException
 
-            return validate_store_pos(_window())
+            from ltvzaiko_tasks.ingest.gate import MissingExtractError, QualityGateFailed
+            from ltvzaiko_tasks.stages.validate_stage import gate_source_files
 
-        return store_pos_suite()
+            try:
+                return gate_source_files(source_name, _window(), get_current_context()["run_id"])
+            except (QualityGateFailed, MissingExtractError) as exc:
+                # bad or missing data does not heal by retrying: fail now, name the file and the rule
+                raise AirflowFailException(str(exc)) from exc
+
+        return gate_source.expand(source_name=list(SOURCES))
+
+    @task_group(group_id="ingest", tooltip="COPY gated files into raw")
+    def ingest(gated):
+        @task(retries=2, retry_delay=timedelta(seconds=30), outlets=[RAW_TABLES])
+        def load_source(gate_result: dict) -> dict:
+            """Replace the run's business dates of one source in `raw`, one transaction per date."""
+            from ltvzaiko_tasks.stages.ingest_stage import load_gated_source, raw_asset_uri
+
+            ctx = get_current_context()
+            loaded = load_gated_source(gate_result, ctx["run_id"])
+            ctx["outlet_events"][RAW_TABLES].add(Asset(raw_asset_uri(loaded["raw_table"])))
+            return loaded
+
+        return load_source.expand(gate_result=gated)
 
     warehouse = DbtTaskGroup(
         group_id="warehouse",
@@ -91,7 +105,7 @@ def ltvzaiko_daily():
 
         return run_summary()
 
-    ingest() >> validate() >> warehouse >> publish()
+    ingest(validate()) >> warehouse >> publish()
 
 
 ltvzaiko_daily()

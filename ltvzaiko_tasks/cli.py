@@ -45,17 +45,26 @@ def generate(
     start: str = typer.Option("2025-04-01", help="First business date, YYYY-MM-DD.", callback=_check_date),
     days: int = typer.Option(14, min=1, help="Number of business days to write."),
     out: Path = typer.Option(Path("landing"), help="Landing zone directory to write."),
+    truth_out: Optional[Path] = typer.Option(None, help="Ground-truth directory (default: <out>.truth, beside "
+                                                        "the landing zone; never inside it)."),
+    truth: bool = typer.Option(True, help="Write the ground truth (--no-truth skips it)."),
 ) -> None:
-    """Write a landing zone of channel extracts and masters, deterministically from the seed."""
+    """Write a landing zone of channel extracts and masters, deterministically from the seed, plus its ground truth."""
     from .world import generate_landing
     from .world.scales import SCALES
 
     if scale not in SCALES:
         raise typer.BadParameter(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}", param_hint="--scale")
-    with _progress() as progress:
-        task = progress.add_task(f"generating {scale} world", total=days)
-        world = generate_landing(scale, seed, start, days, out, progress=lambda n: progress.advance(task, n))
+    try:
+        with _progress() as progress:
+            task = progress.add_task(f"generating {scale} world", total=days)
+            world = generate_landing(scale, seed, start, days, out, progress=lambda n: progress.advance(task, n),
+                                     truth_out=truth_out, write_truth=truth)
+    except (ValueError, OSError) as exc:
+        fail(f"could not generate the landing zone: {exc}")
     console.print(f"wrote {len(world.files)} files for {world.dates[0]}..{world.dates[-1]} into {out.resolve()}")
+    if world.truth_dir is not None:
+        console.print(f"ground truth (evaluation only, not an input): {world.truth_dir.resolve()}")
 
 
 # --------------------------------------------------------------------------------------------- warehouse

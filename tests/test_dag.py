@@ -32,8 +32,8 @@ def test_dag_has_docs_schedule_and_tags(dagbag):
 def test_stage_order_ingest_validate_warehouse_publish(dagbag):
     dag = dagbag.dags["ltvzaiko_daily"]
     ids = set(dag.task_ids)
+    assert "validate.gate_source" in ids
     assert "ingest.load_source" in ids
-    assert "validate.store_pos_suite" in ids
     assert "publish.run_summary" in ids
     # Cosmos renders each model as run + test tasks (tests after each model)
     for model in ("stg_store_pos__lines", "stg_erp__products", "stg_erp__locations", "mart_channel_sales_daily"):
@@ -43,16 +43,21 @@ def test_stage_order_ingest_validate_warehouse_publish(dagbag):
     def downstream(task_id):
         return dag.get_task(task_id).get_flat_relative_ids(upstream=False)
 
-    assert "validate.store_pos_suite" in downstream("ingest.load_source")
-    assert "warehouse.stg_store_pos__lines.run" in downstream("validate.store_pos_suite")
+    # nothing is loaded before every file passed its gate
+    assert "ingest.load_source" in downstream("validate.gate_source")
+    assert "warehouse.stg_store_pos__lines.run" in downstream("ingest.load_source")
     assert "publish.run_summary" in downstream("warehouse.mart_channel_sales_daily.test")
     # a model's test gates its dependants
     assert "warehouse.mart_channel_sales_daily.run" in downstream("warehouse.stg_store_pos__lines.test")
 
 
-def test_ingest_fans_out_per_source(dagbag):
+def test_gate_and_load_fan_out_per_source(dagbag):
     from ltvzaiko_tasks.ingest.sources import SOURCES
 
-    task = dagbag.dags["ltvzaiko_daily"].get_task("ingest.load_source")
-    assert task.is_mapped
-    assert list(task.op_kwargs_expand_input.value["source_name"]) == list(SOURCES)
+    dag = dagbag.dags["ltvzaiko_daily"]
+    gate = dag.get_task("validate.gate_source")
+    assert gate.is_mapped
+    assert list(gate.op_kwargs_expand_input.value["source_name"]) == list(SOURCES)
+    load = dag.get_task("ingest.load_source")
+    assert load.is_mapped and load.retries == 2
+    assert any(type(o).__name__ == "AssetAlias" for o in load.outlets)

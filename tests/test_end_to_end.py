@@ -62,17 +62,50 @@ def test_rerunning_a_date_does_not_duplicate(warehouse, manifest, tiny_landing):
     assert raw == lines_in_file
 
 
-def test_bad_file_stops_the_run_at_the_gate(warehouse, manifest, tiny_landing, tmp_path):
+def _mart_checksum(conn) -> str:
+    return conn.execute("select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) "
+                        "from marts.mart_channel_sales_daily t").fetchone()[0]
+
+
+def test_bad_file_stops_the_run_at_the_gate_and_a_fixed_file_loads(warehouse, manifest, tiny_landing, tmp_path,
+                                                                   session_home):
     bad = tmp_path / "landing"
     shutil.copytree(tiny_landing, bad)
     pos = next((bad / "store_pos" / "2025-04-02").glob("*.csv"))
+    good_bytes = pos.read_bytes()
     df = pd.read_csv(pos, dtype=str, keep_default_na=False)
     df.loc[1, "quantity"] = "two"
     df.to_csv(pos, index=False)
+    cli("run", "--landing", str(tiny_landing), "--date", "2025-04-02")  # a good state BI already reads
     with psycopg.connect(warehouse.url) as conn:
-        before = conn.execute("select count(*) from ops.run_summary").fetchone()[0]
+        runs_before = conn.execute("select count(*) from ops.run_summary").fetchone()[0]
+        mart_before = _mart_checksum(conn)
+        raw_before = conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-02'"
+                                  ).fetchone()[0]
+
     proc = cli("run", "--landing", str(bad), "--date", "2025-04-02", check=False)
     assert proc.returncode != 0
     assert pos.name in proc.stderr and "quantity" in proc.stderr and "two" in proc.stderr
     with psycopg.connect(warehouse.url) as conn:
-        assert conn.execute("select count(*) from ops.run_summary").fetchone()[0] == before  # publish never ran
+        assert conn.execute("select count(*) from ops.run_summary").fetchone()[0] == runs_before  # publish never ran
+        assert _mart_checksum(conn) == mart_before  # the marts BI reads are as they were
+        assert conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-02'"
+                            ).fetchone()[0] == raw_before  # nothing half-loaded
+        status = conn.execute("select status from raw.load_audit where file_name = %s order by audit_id desc "
+                              "limit 1", (pos.name,)).fetchone()[0]
+        assert status == "quarantined"
+    # moved aside with its reason, never deleted
+    assert not pos.exists()
+    kept = session_home / "quarantine" / "store_pos" / "2025-04-02"
+    reasons = list(kept.glob("*.reason.json"))
+    assert reasons and any("two" in r.read_text(encoding="utf-8") for r in reasons)
+
+    # the supplier re-delivers a good file: the rerun loads every line exactly once and publishes
+    pos.write_bytes(good_bytes)
+    cli("run", "--landing", str(bad), "--date", "2025-04-02")
+    with psycopg.connect(warehouse.url) as conn:
+        raw_after = conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-02'"
+                                 ).fetchone()[0]
+        assert conn.execute("select count(*) from ops.run_summary").fetchone()[0] == runs_before + 1
+        assert _mart_checksum(conn) == mart_before  # same data, same marts
+    assert raw_after == len(pd.read_csv(pos))

@@ -1,87 +1,105 @@
-"""Stream one landing file into its raw table with PostgreSQL ``COPY``.
+"""Load gated, canonical files into the ``raw`` schema with PostgreSQL ``COPY``.
 
 Raw tables keep every column as text, exactly as delivered, plus lineage columns
 (``_business_date``, ``_source_file``, ``_loaded_at``); typing happens in dbt staging.
-Loading a business date replaces that date's rows for that source, in one transaction:
-readers see the old rows or the new ones, never half.
+A (source, business date) is replaced as a whole in one transaction: readers see the old rows or
+the new ones, never half. Delivering the same files again loads nothing (audited as ``unchanged``).
 """
 from __future__ import annotations
 
-import csv
+import shutil
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
+from . import audit
+from .readers import LINEAGE_COLUMNS
 from .sources import Source
 
 RAW_SCHEMA = "raw"
 COPY_CHUNK = 1 << 20
 
 
-class LandingFileError(ValueError):
-    """A landing file breaks its contract; the message names the file and the rule."""
-
-
 @dataclass(frozen=True)
 class LoadResult:
     source: str
     business_date: str
-    file: str
+    files: list[str]
     rows_loaded: int
+    status: str
+    """``loaded`` or ``unchanged``."""
 
 
 def ensure_raw_table(conn: psycopg.Connection, source: Source) -> None:
     cols = [sql.SQL("{} text").format(sql.Identifier(c)) for c in source.columns]
     conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(RAW_SCHEMA)))
     conn.execute(sql.SQL(
-        "create table if not exists {}.{} (_business_date date not null, _source_file text not null, "
-        "_loaded_at timestamptz not null default now(), {})"
+        "create table if not exists {}.{} (_business_date date not null, _source_file text not null, {}, "
+        "_loaded_at timestamptz not null default now())"
     ).format(sql.Identifier(RAW_SCHEMA), sql.Identifier(source.raw_table), sql.SQL(", ").join(cols)))
+    conn.execute(sql.SQL("create index if not exists {} on {}.{} (_business_date)").format(
+        sql.Identifier(f"{source.raw_table}_business_date"), sql.Identifier(RAW_SCHEMA),
+        sql.Identifier(source.raw_table)))
 
 
-def read_header(path: Path) -> list[str]:
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        return next(csv.reader(fh), [])
+def copy_file(conn: psycopg.Connection, source: Source, path: Path) -> int:
+    """COPY one canonical CSV into the source's raw table; returns rows copied."""
+    col_list = sql.SQL(", ").join(sql.Identifier(c) for c in (*LINEAGE_COLUMNS, *source.columns))
+    stmt = sql.SQL("copy {} ({}) from stdin with (format csv, header true)").format(
+        sql.Identifier(RAW_SCHEMA, source.raw_table), col_list)
+    with conn.cursor() as cur:
+        with cur.copy(stmt) as cp:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(COPY_CHUNK):
+                    cp.write(chunk)
+        return cur.rowcount
 
 
-def check_header(source: Source, path: Path) -> None:
-    header = read_header(path)
-    if tuple(header) != source.columns:
-        missing = [c for c in source.columns if c not in header]
-        extra = [c for c in header if c not in source.columns]
-        raise LandingFileError(
-            f"{path}: rule 'header matches the {source.name} contract' failed; "
-            f"missing columns {missing}, unexpected columns {extra}, got {header[:20]}"
-        )
-
-
-def load_source_date(conn: psycopg.Connection, source: Source, business_date: str,
-                     paths: list[Path]) -> list[LoadResult]:
-    """Replace ``business_date``'s rows of ``source`` with the contents of ``paths``, in one transaction."""
-    for path in paths:
-        check_header(source, path)
-    table = sql.Identifier(RAW_SCHEMA, source.raw_table)
-    col_list = sql.SQL(", ").join(sql.Identifier(c) for c in source.columns)
+def load_source_files(conn: psycopg.Connection, source: Source, accepted: list[dict], run_id: str | None = None
+                      ) -> list[LoadResult]:
+    """Load the gate's accepted files, one transaction per business date."""
+    by_date: dict[str, list[dict]] = defaultdict(list)
+    for f in accepted:
+        by_date[f["business_date"]].append(f)
+    audit.ensure_audit_table(conn)
+    ensure_raw_table(conn, source)
+    conn.commit()
     results = []
-    with conn.transaction():
-        ensure_raw_table(conn, source)
-        conn.execute(sql.SQL("delete from {} where _business_date = %s").format(table), (business_date,))
-        text_cols = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(c)) for c in source.columns)
-        conn.execute(sql.SQL("create temp table _landing ({}) on commit drop").format(text_cols))
-        for path in paths:
-            conn.execute("truncate _landing")
-            with conn.cursor() as cur:
-                copy_sql = sql.SQL("copy _landing ({}) from stdin with (format csv, header true)").format(col_list)
-                with cur.copy(copy_sql) as cp:
-                    with open(path, "rb") as fh:
-                        while chunk := fh.read(COPY_CHUNK):
-                            cp.write(chunk)
-            cur = conn.execute(
-                sql.SQL("insert into {} (_business_date, _source_file, {}) select %s, %s, {} from _landing").format(
-                    table, col_list, col_list),
-                (business_date, path.name),
-            )
-            results.append(LoadResult(source.name, business_date, path.name, cur.rowcount))
+    for d in sorted(by_date):
+        files = sorted(by_date[d], key=lambda f: f["original"])
+        started = datetime.now(timezone.utc)
+        with conn.transaction():
+            # one writer per (source, date); different dates load side by side
+            conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"ltvzaiko:{source.name}:{d}",))
+            previous = audit.last_loaded_hashes(conn, source.name, d)
+            hashes = {f["sha256"] for f in files}
+            status = "unchanged" if previous == hashes else "loaded"
+            rows_total = 0
+            if status == "loaded":
+                conn.execute(sql.SQL("delete from {} where _business_date = %s").format(
+                    sql.Identifier(RAW_SCHEMA, source.raw_table)), (d,))
+            for f in files:
+                rows = copy_file(conn, source, Path(f["path"])) if status == "loaded" else 0
+                rows_total += rows
+                audit.record(conn, audit.AuditRow(
+                    source=source.name, business_date=d, file_name=Path(f["original"]).name,
+                    file_path=f["original"], status=status, started_at=started, sha256=f["sha256"],
+                    bytes=f["bytes"], rows_read=f["rows"], rows_loaded=rows, rows_rejected=0,
+                    message=None if status == "loaded" else "same files as the last load: nothing to do",
+                    run_id=run_id))
+        results.append(LoadResult(source.name, d, [Path(f["original"]).name for f in files], rows_total, status))
     return results
+
+
+def discard_work_files(accepted: list[dict]) -> None:
+    """Canonical files are derived copies: remove them once loaded (the originals stay in the landing zone)."""
+    for f in accepted:
+        Path(f["path"]).unlink(missing_ok=True)
+
+
+def clear_work_dir(work_dir: Path) -> None:
+    shutil.rmtree(work_dir, ignore_errors=True)

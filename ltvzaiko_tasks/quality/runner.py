@@ -1,17 +1,16 @@
-"""Run an expectation suite on a data frame and turn the result into a plain, loggable verdict."""
+"""Run expectation suites on data frames and turn results into plain verdicts.
+
+One ephemeral GX context per :class:`SuiteRunner`, reused for every file of a task: creating a
+context costs far more than validating a day's file.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-
-@dataclass
-class RuleFailure:
-    rule: str
-    column: str | None
-    unexpected_count: int | None
-    examples: list
+from ..ingest.errors import RuleViolation
 
 
 @dataclass
@@ -20,39 +19,80 @@ class Verdict:
     subject: str
     rows: int
     success: bool
-    failures: list[RuleFailure] = field(default_factory=list)
+    violations: list[RuleViolation] = field(default_factory=list)
+    unexpected_rows: int = 0
+    """Distinct rows breaking at least one row-level rule (upper bound: sum over rules)."""
 
     def message(self) -> str:
         if self.success:
             return f"{self.subject}: all {self.suite} rules passed on {self.rows} rows"
-        parts = [f"{f.rule}({f.column or ''}) failed: {f.unexpected_count} rows, e.g. {f.examples[:3]}"
-                 for f in self.failures]
-        return f"{self.subject}: {len(self.failures)} {self.suite} rule(s) failed on {self.rows} rows: " + "; ".join(parts)
+        return (f"{self.subject}: {len(self.violations)} {self.suite} rule(s) failed on {self.rows} rows: "
+                + "; ".join(str(v) for v in self.violations))
 
 
-def validate_frame(df: pd.DataFrame, suite_name: str, expectations: list, subject: str) -> Verdict:
-    import great_expectations as gx
+def _rule_name(cfg) -> str:
+    col = cfg.kwargs.get("column")
+    cols = cfg.kwargs.get("column_list")
+    target = col or (",".join(cols) if cols else "")
+    name = f"{cfg.type}({target})" if target else cfg.type
+    cond = cfg.kwargs.get("row_condition")
+    if isinstance(cond, dict):  # GX 1.x stores a pandas condition as {"pass_through_filter": ..., ...}
+        cond = cond.get("pass_through_filter")
+    return f"{name} where {cond}" if cond else name
 
-    context = gx.get_context(mode="ephemeral")
-    batch_def = (context.data_sources.add_pandas(name="landing")
-                 .add_dataframe_asset(name=suite_name)
-                 .add_batch_definition_whole_dataframe(name="file"))
-    suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
-    for exp in expectations:
-        suite.add_expectation(exp)
-    validation = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{suite_name}_validation", data=batch_def, suite=suite))
-    result = validation.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
-    failures = []
-    for r in result.results:
-        if r.success:
-            continue
-        cfg = r.expectation_config
-        res = r.result or {}
-        failures.append(RuleFailure(
-            rule=cfg.type,
-            column=cfg.kwargs.get("column") or (",".join(cfg.kwargs.get("column_list", [])) or None),
-            unexpected_count=res.get("unexpected_count"),
-            examples=list(res.get("partial_unexpected_list") or res.get("observed_value") or [])[:5],
-        ))
-    return Verdict(suite=suite_name, subject=subject, rows=len(df), success=bool(result.success), failures=failures)
+
+class SuiteRunner:
+    def __init__(self, data_docs_dir: Path | None = None):
+        import great_expectations as gx
+
+        self._gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self._asset = self.context.data_sources.add_pandas(name="landing").add_dataframe_asset(name="frames")
+        self._batch = self._asset.add_batch_definition_whole_dataframe(name="frame")
+        self._n = 0
+        self.data_docs_dir = data_docs_dir
+        if data_docs_dir is not None:
+            self.context.add_data_docs_site(
+                site_name="ltvzaiko",
+                site_config={"class_name": "SiteBuilder",
+                             "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                               "base_directory": str(data_docs_dir)},
+                             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}},
+            )
+
+    def validate(self, df: pd.DataFrame, suite_name: str, expectations: list, subject: str,
+                 redact_columns: tuple[str, ...] = ()) -> Verdict:
+        """Run ``expectations`` on ``df``. Example values of rules on ``redact_columns`` (personal data) are
+        never reported."""
+        gx = self._gx
+        self._n += 1
+        suite = self.context.suites.add(gx.ExpectationSuite(name=f"{suite_name}__{self._n}"))
+        for exp in expectations:
+            suite.add_expectation(exp)
+        validation = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=f"{suite_name}__{self._n}", data=self._batch, suite=suite))
+        result = validation.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
+        violations = []
+        unexpected = 0
+        for r in result.results:
+            if r.success:
+                continue
+            res = r.result or {}
+            count = res.get("unexpected_count")
+            unexpected += count or 0
+            examples = res.get("partial_unexpected_list")
+            if examples is None and "observed_value" in res:
+                examples = [res["observed_value"]]
+            kw = r.expectation_config.kwargs
+            if examples and {kw.get("column"), *(kw.get("column_list") or ())} & set(redact_columns):
+                examples = ["<redacted: personal data>"]
+            violations.append(RuleViolation(rule=_rule_name(r.expectation_config),
+                                            detail=f"{subject} breaks {r.expectation_config.type}",
+                                            count=count, examples=[_short(e) for e in (examples or [])][:5]))
+        return Verdict(suite=suite_name, subject=subject, rows=len(df), success=bool(result.success),
+                       violations=violations, unexpected_rows=min(unexpected, len(df)))
+
+
+def _short(value, limit: int = 120):
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,36 +1,33 @@
-"""Ingest stage: load every source's files of the run's business dates into ``raw``."""
+"""Ingest stage: COPY the gated files of one source into ``raw``."""
 from __future__ import annotations
 
 import logging
 
 import psycopg
 
-from ..ingest.loader import load_source_date
+from ..ingest.loader import discard_work_files, load_source_files
 from ..ingest.sources import SOURCES
 from ..warehouse.connection import resolve_target
-from .run_context import RunWindow
 
 log = logging.getLogger(__name__)
 
 
-class MissingExtractError(FileNotFoundError):
-    pass
-
-
-def ingest_source(source_name: str, window: RunWindow) -> dict:
-    """Load ``source_name`` for each business date of the window; returns rows loaded per date."""
-    source = SOURCES[source_name]
+def load_gated_source(gate_result: dict, run_id: str | None) -> dict:
+    source = SOURCES[gate_result["source"]]
     target = resolve_target()
-    loaded: dict[str, int] = {}
     with psycopg.connect(target.url) as conn:
-        for d in window.dates:
-            files = source.files_for(window.landing_dir, d)
-            if not files:
-                raise MissingExtractError(
-                    f"no {source.description} file for business date {d}: expected "
-                    f"{window.landing_dir / source.name / d / source.pattern}"
-                )
-            results = load_source_date(conn, source, d, files)
-            loaded[d] = sum(r.rows_loaded for r in results)
-            log.info("loaded %s %s: %s", source.name, d, ", ".join(f"{r.file} ({r.rows_loaded} rows)" for r in results))
-    return {"source": source_name, "rows_by_date": loaded, "rows": sum(loaded.values())}
+        results = load_source_files(conn, source, gate_result["accepted"], run_id=run_id)
+    discard_work_files(gate_result["accepted"])
+    for r in results:
+        log.info("%s %s: %s, %d rows from %s", r.source, r.business_date, r.status, r.rows_loaded, ", ".join(r.files))
+    return {"source": source.name, "raw_table": f"raw.{source.raw_table}",
+            "rows_loaded": sum(r.rows_loaded for r in results),
+            "dates_loaded": [r.business_date for r in results if r.status == "loaded"],
+            "dates_unchanged": [r.business_date for r in results if r.status == "unchanged"]}
+
+
+def raw_asset_uri(raw_table: str) -> str:
+    """The Airflow asset URI of a raw table, in the form Cosmos uses for dbt models."""
+    p = resolve_target().parts
+    schema, table = raw_table.split(".", 1)
+    return f"postgres://{p['host']}:{p['port']}/{p['dbname']}/{schema}/{table}"

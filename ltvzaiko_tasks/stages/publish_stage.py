@@ -39,4 +39,8 @@ def record_run_summary(run_id: str, window: RunWindow, stage_figures: dict) -> d
                    stage_figures = excluded.stage_figures, published_at = now()""",
             (run_id, window.dates[0], window.last_date, json.dumps(mart_rows), json.dumps(stage_figures)),
         )
+    from ..ingest.loader import clear_work_dir
+    from .validate_stage import work_dir_for
+
+    clear_work_dir(work_dir_for(run_id))
     return {"mart_rows": mart_rows}

@@ -1,35 +1,34 @@
-"""Validate stage: the quality gate on raw extracts before dbt reads them."""
+"""Validate stage: the quality gate on landing files, before anything touches ``raw``."""
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import asdict
 
-import pandas as pd
+import psycopg
 
-from ..ingest.sources import STORE_POS
-from ..quality.runner import Verdict, validate_frame
-from ..quality.suites import store_pos_expectations
+from ..ingest.gate import gate_source
+from ..ingest.sources import SOURCES
+from ..settings import load_settings
+from ..warehouse.connection import resolve_target
 from .run_context import RunWindow
 
 log = logging.getLogger(__name__)
 
 
-class QualityGateFailed(RuntimeError):
-    pass
+def work_dir_for(run_id: str | None):
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id or "adhoc")
+    return load_settings().home / "work" / safe
 
 
-def read_landing_csv(path) -> pd.DataFrame:
-    """Read a landing CSV as delivered: every value as text, empty fields as null."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+def gate_source_files(source_name: str, window: RunWindow, run_id: str | None) -> dict:
+    """Gate every file of one source for the run's dates; returns what may be loaded."""
+    from ..ingest.flatteners import FLATTENERS
 
-
-def validate_store_pos(window: RunWindow) -> dict:
-    verdicts: list[Verdict] = []
-    for d in window.dates:
-        for path in STORE_POS.files_for(window.landing_dir, d):
-            verdict = validate_frame(read_landing_csv(path), "store_pos", store_pos_expectations(d), str(path))
-            log.info(verdict.message())
-            verdicts.append(verdict)
-    failed = [v for v in verdicts if not v.success]
-    if failed:
-        raise QualityGateFailed("quality gate failed: " + " | ".join(v.message() for v in failed))
-    return {"files": len(verdicts), "rows": sum(v.rows for v in verdicts)}
+    settings = load_settings()
+    target = resolve_target()
+    with psycopg.connect(target.url) as conn:
+        result = gate_source(SOURCES[source_name], window.landing_dir, window.dates, work_dir_for(run_id),
+                             settings.quarantine_dir, conn, run_id=run_id, flatteners=FLATTENERS)
+    log.info("%s: %d file(s) passed the gate", source_name, len(result.accepted))
+    return asdict(result)

@@ -218,7 +218,10 @@ def _free_port() -> int:
 
 
 def _port_is_free(port: int) -> bool:
+    # SO_REUSEADDR as PostgreSQL itself binds: connections the stopped server closed linger in TIME_WAIT
+    # on its port, and without it a bind probe would wrongly call the remembered port taken.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

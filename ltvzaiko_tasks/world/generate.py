@@ -1,61 +1,79 @@
-"""Write a landing zone: ``<out>/<source>/<business_date>/<file>`` (SPEC §4)."""
+"""``generate_landing``: a world's landing zone (SPEC §4) and, beside it, its ground truth."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-from .catalog import build_catalog
-from .network import build_locations
-from .scales import get_scale
-from .store_pos import draw_store_day
-
-MASTER_INTERNAL_COLUMNS = ["size_share", "popularity", "traffic"]
+from .campaigns import CampaignSpec
+from .landing import LandingWriter
+from .ordering import ConventionalPolicy
+from .params import WorldParams
+from .scales import Scale, get_scale
+from .simulator import World, WorldConfig
+from .truth import TruthWriter
 
 
 @dataclass(frozen=True)
 class GeneratedWorld:
     out: Path
+    """The landing zone."""
+    truth_dir: Path | None
+    """The ground truth (outside the landing zone), or None when not written."""
     dates: list[str]
+    """Business dates written, YYYY-MM-DD."""
     files: list[Path]
+    """Landing files written."""
+    truth_files: list[Path]
 
 
-def landing_path(out: Path, source: str, business_date: str, filename: str) -> Path:
-    return out / source / business_date / filename
-
-
-def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    df.drop(columns=[c for c in MASTER_INTERNAL_COLUMNS if c in df.columns]).to_csv(tmp, index=False,
-                                                                                  lineterminator="\n")
-    tmp.replace(path)  # a file appears whole or not at all
-    return path
-
-
-def generate_landing(scale: str, seed: int, start: str, days: int, out: Path,
-                     progress: Callable[[int], None] | None = None) -> GeneratedWorld:
-    """Generate ``days`` business days from ``start`` into ``out``, deterministically from ``seed``."""
-    sc = get_scale(scale)
+def default_truth_dir(out: Path) -> Path:
+    """``<out>.truth``, a sibling of the landing zone."""
     out = Path(out)
-    start_ts = pd.Timestamp(start)
-    rng = np.random.default_rng(seed)
-    catalog = build_catalog(sc.n_styles, rng, start_ts)
-    stores = build_locations(sc.n_stores, rng)
-    files: list[Path] = []
+    return out.with_name(out.name + ".truth")
+
+
+def _check_apart(out: Path, truth: Path) -> None:
+    o, t = out.resolve(), truth.resolve()
+    if t == o or o in t.parents or t in o.parents:
+        raise ValueError(f"the ground truth ({truth}) must be outside the landing zone ({out}), not in or around it")
+
+
+def generate_landing(scale: str | Scale, seed: int, start: str | date, days: int, out: Path,
+                     progress: Callable[[int], None] | None = None, truth_out: Path | None = None,
+                     write_truth: bool = True, params: WorldParams | None = None,
+                     extra_campaigns: tuple[CampaignSpec, ...] = ()) -> GeneratedWorld:
+    """Generate ``days`` business days from ``start`` into ``out``, deterministically from ``seed``.
+
+    The ground truth goes to ``truth_out`` (default ``<out>.truth``). Memory stays flat in ``days``: each day
+    is simulated, written and dropped.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    sc = get_scale(scale) if isinstance(scale, str) else scale
+    start_d = date.fromisoformat(start) if isinstance(start, str) else start
+    out = Path(out)
+    truth_dir = Path(truth_out) if truth_out is not None else default_truth_dir(out)
+    if write_truth:
+        _check_apart(out, truth_dir)
+    world = World.build(WorldConfig(sc, int(seed), start_d, int(days), params or WorldParams(), tuple(extra_campaigns)))
+    state = world.initial_state()
+    policy = ConventionalPolicy(world)
+    landing = LandingWriter(world, out)
+    truth = TruthWriter(world, truth_dir) if write_truth else None
+    if truth:
+        truth.write_static()
     dates: list[str] = []
-    for i in range(days):
-        day = start_ts + pd.Timedelta(days=i)
-        d = day.strftime("%Y-%m-%d")
-        day_rng = np.random.default_rng([seed, i])  # each day reproducible on its own
-        files.append(_write_csv(catalog.products, landing_path(out, "product_master", d, "products.csv")))
-        files.append(_write_csv(stores, landing_path(out, "locations", d, "locations.csv")))
-        pos = draw_store_day(day, catalog.products, stores, sc.base_daily_units_per_sku_store, day_rng)
-        files.append(_write_csv(pos, landing_path(out, "store_pos", d, f"pos_lines_{day:%Y%m%d}.csv")))
-        dates.append(d)
+    for _ in range(days):
+        result = world.step(state, policy, truth=write_truth)
+        landing.write_day(result, state)
+        if truth:
+            truth.record_day(result)
+        dates.append(result.date.isoformat())
         if progress:
             progress(1)
-    return GeneratedWorld(out=out, dates=dates, files=files)
+    if truth:
+        truth.finish(state)
+    return GeneratedWorld(out=out, truth_dir=truth_dir if truth else None, dates=dates, files=landing.files,
+                          truth_files=truth.files if truth else [])

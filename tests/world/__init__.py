@@ -1,0 +1,1 @@
+"""Tests of the simulated retail world (ltvzaiko_tasks.world)."""
