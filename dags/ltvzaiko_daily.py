@@ -8,8 +8,8 @@ builds the warehouse with dbt (tests after each model) and publishes a run summa
 | --- | --- |
 | `validate` | per source: file checks and a Great Expectations suite on every landing file; bad files are quarantined with a reason and the run stops here, before anything is loaded |
 | `ingest` | per source: COPY the gated files into `raw`, replacing the business date's rows in one transaction; emits an asset per raw table |
-| `warehouse` | dbt staging → marts through Cosmos, each model followed by its tests |
-| `publish` | records mart row counts in `ops.run_summary` |
+| `warehouse` | dbt staging → marts through Cosmos, each model followed by its tests; marts are built aside in `marts_build` |
+| `publish` | swaps the tested marts into `marts` in one transaction (BI never sees a half-built or failing mart), then records row counts in `ops.run_summary` |
 
 **Run conf**: `business_date` (YYYY-MM-DD) for one day, or `date_from` / `date_to` for a backfill window
 loaded in one run; `landing_dir` overrides `LTVZAIKO_LANDING_DIR`. A scheduled run (06:00 JST) loads the
@@ -93,8 +93,15 @@ def ltvzaiko_daily():
         operator_args={"install_deps": False},
     )
 
-    @task_group(group_id="publish", tooltip="Record what the run produced")
+    @task_group(group_id="publish", tooltip="Swap the tested marts in for BI, then record what the run produced")
     def publish():
+        @task
+        def swap_in_marts() -> list[str]:
+            """Move the marts built and tested in `marts_build` into `marts`, all in one transaction."""
+            from ltvzaiko_tasks.stages.publish_stage import swap_in_built_marts
+
+            return swap_in_built_marts()
+
         @task
         def run_summary() -> dict:
             """Row counts of the published marts into `ops.run_summary`."""
@@ -103,7 +110,7 @@ def ltvzaiko_daily():
             ctx = get_current_context()
             return record_run_summary(ctx["run_id"], _window(), {})
 
-        return run_summary()
+        swap_in_marts() >> run_summary()  # returns nothing, so `warehouse >> publish()` reaches the group's roots
 
     ingest(validate()) >> warehouse >> publish()
 

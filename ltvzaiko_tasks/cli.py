@@ -117,16 +117,32 @@ def warehouse_status() -> None:
 @warehouse_app.command("url")
 def warehouse_url(
     show_password: bool = typer.Option(True, help="Include the password (for BI tools and psql)."),
+    bi: bool = typer.Option(False, "--bi", help="The read-only BI role's URL (ltvzaiko_bi: SELECT on marts only)."),
 ) -> None:
-    """Print the connection URL of the warehouse (for psql and BI tools)."""
+    """Print the connection URL of the warehouse: the pipeline's owner, or with --bi the read-only BI role."""
+    import psycopg
+
     from .warehouse.connection import resolve_target
     from .warehouse.embedded import WarehouseError
+    from .warehouse.roles import bi_password, bi_url, ensure_bi_role
 
     try:
         target = resolve_target()
     except WarehouseError as exc:
         fail(str(exc))
-    print(target.url if show_password else target.redacted())
+    url = target.url
+    if bi:
+        password = bi_password()
+        if password is None:
+            fail("no password for the BI role: set LTVZAIKO_BI_PASSWORD (an external warehouse's admins may "
+                 "also create role ltvzaiko_bi themselves)")
+        try:
+            with psycopg.connect(target.url, autocommit=True) as conn:
+                ensure_bi_role(conn, password)
+        except psycopg.Error as exc:
+            fail(f"could not create or update the BI role: {exc}")
+        url = bi_url(target.url, password)
+    print(url if show_password else target.redacted(url))
 
 
 # ------------------------------------------------------------------------------------------------- run

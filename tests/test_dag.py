@@ -47,6 +47,9 @@ def test_stage_order_ingest_validate_warehouse_publish(dagbag):
     assert "ingest.load_source" in downstream("validate.gate_source")
     assert "warehouse.stg_store_pos__lines.run" in downstream("ingest.load_source")
     assert "publish.run_summary" in downstream("warehouse.mart_channel_sales_daily.test")
+    # nothing reaches BI before every model and test of the run has passed
+    assert "publish.swap_in_marts" in downstream("warehouse.mart_channel_sales_daily.test")
+    assert "publish.run_summary" in downstream("publish.swap_in_marts")
     # a model's test gates its dependants
     assert "warehouse.mart_channel_sales_daily.run" in downstream("warehouse.stg_store_pos__lines.test")
 

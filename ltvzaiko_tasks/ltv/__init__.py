@@ -10,6 +10,12 @@ Pure Python (numpy/scipy/pandas), usable without Airflow or a database (SPEC §6
     value = clv(bg, gg, summary["frequency"], summary["recency"], summary["T"], summary["monetary_value"],
                 horizon_periods=12, margin=0.5, discount_rate_per_period=0.008, period_length=4.348)
 
+Model check on a hold-out period (:mod:`.holdout_evaluation`)::
+
+    cal = summarise_calibration_holdout(tx, "customer_id", "sold_at", "2025-09-28", "2026-03-29")
+    bg = BetaGeoModel().fit(cal["frequency"], cal["recency"], cal["T"])
+    plot_data, metrics = calibration_vs_holdout(bg, cal), calibration_holdout_metrics(bg, cal)
+
 Time is in one *model time unit* throughout (weeks above): recency, T, forecast horizons and
 ``period_length`` (the length of one discounting period, here a month in weeks).
 """
@@ -18,6 +24,7 @@ from .customer_value import clv, discounted_expected_purchases, ltv_segments, sc
 from .config import LtvConfig
 from .constants import TimeUnit
 from .gamma_gamma import GammaGammaModel
+from .holdout_evaluation import calibration_holdout_metrics, calibration_vs_holdout, holdout_predictions
 from .simulate import simulate_bgnbd, simulate_gamma_gamma
 from .summary import summarise_calibration_holdout, summarise_transactions
 
@@ -26,8 +33,11 @@ __all__ = [
     "GammaGammaModel",
     "LtvConfig",
     "TimeUnit",
+    "calibration_holdout_metrics",
+    "calibration_vs_holdout",
     "clv",
     "discounted_expected_purchases",
+    "holdout_predictions",
     "ltv_segments",
     "score_customers",
     "simulate_bgnbd",

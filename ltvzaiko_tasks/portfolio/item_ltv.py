@@ -297,61 +297,61 @@ class _CustomerHistory:
         self.days = days[self.identified]
         self.v = self.net[self.identified]
         self.positive = self.v > 0
-        self.purchase_day = np.where(self.positive, self.days, _NO_DAY)
 
-        clv_series = customer_scores[clv_col].reindex(customers)
-        self.scored = clv_series.notna().to_numpy()
-        clv = np.where(self.scored, clv_series.to_numpy(dtype=np.float64, na_value=np.nan), 0.0)
-        if np.any(~np.isfinite(clv)) or np.any(clv < 0):
+        if not customer_scores.index.is_unique:
+            raise ValueError("customer_scores must have one row per customer (its index is the customer key)")
+        at = customer_scores.index.get_indexer(customers)          # -1: no score
+        self.scored = at >= 0
+        if n_cust and len(customer_scores) and not self.scored.any():
+            raise ValueError(f"no customer of the sales lines has a score: do the keys of {customer_col!r} and "
+                             f"of customer_scores' index match in type and format? (e.g. "
+                             f"{customers[0]!r} vs {customer_scores.index[0]!r})")
+        score_clv = pd.to_numeric(customer_scores[clv_col], errors="coerce").to_numpy(dtype=np.float64)
+        if np.any(~np.isfinite(score_clv)) or np.any(score_clv < 0):
             raise ValueError(f"customer_scores[{clv_col!r}] must be finite and >= 0")
-        self.clv = clv
-        segment = customer_scores[segment_col].reindex(customers)
-        self.is_high = (segment == config.high_segment).fillna(False).to_numpy(dtype=bool)
+        self.clv = np.where(self.scored, score_clv[at], 0.0) if score_clv.size else np.zeros(n_cust)
+        score_high = (customer_scores[segment_col] == config.high_segment).to_numpy(dtype=bool, na_value=False)
+        self.is_high = (self.scored & score_high[at]) if score_high.size else np.zeros(n_cust, dtype=bool)
 
-        # distinct purchase days per customer, as sorted keys customer * span + (day - day0)
-        pos_days = self.days[self.positive]
-        self.day0 = int(pos_days.min()) if pos_days.size else 0
-        self.span = (int(pos_days.max()) - self.day0 + 2) if pos_days.size else 2
-        keys = np.sort(self.cust[self.positive] * self.span + (pos_days - self.day0))
-        self.purchase_keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if keys.size else keys
+        # Distinct purchase days (days with a line of positive net sales), sorted by (customer, day): day j is
+        # ``day_of[j]``, the same customer's next purchase day ``next_day_of[j]``; each purchase line knows
+        # the index of its day (``purchase_index``; _NO_DAY for returns), so no search is ever needed.
+        pos_lines = np.flatnonzero(self.positive)
+        pos_days = self.days[pos_lines]
+        day0 = int(pos_days.min()) if pos_days.size else 0
+        span = (int(pos_days.max()) - day0 + 1) if pos_days.size else 1
+        sorted_keys, order = _sort_with_order(self.cust[pos_lines] * span + (pos_days - day0), n_cust * span)
+        new = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if sorted_keys.size else np.zeros(0, dtype=bool)
+        day_keys = sorted_keys[new]
+        self.purchase_index = np.full(self.cust.size, _NO_DAY, dtype=np.int64)
+        self.purchase_index[pos_lines[order]] = np.cumsum(new) - 1
+        day_cust = day_keys // span
+        self.day_of = day_keys - day_cust * span + day0
+        last_of_customer = np.r_[day_cust[1:] != day_cust[:-1], True] if day_keys.size else new
+        self.next_day_of = np.where(last_of_customer, _NO_DAY, np.r_[self.day_of[1:], _NO_DAY][:day_keys.size])
 
-        cust_first = np.full(n_cust, _NO_DAY, dtype=np.int64)
-        if self.purchase_keys.size:
-            k_cust = self.purchase_keys // self.span
-            starts = np.flatnonzero(np.r_[True, k_cust[1:] != k_cust[:-1]])
-            cust_first[k_cust[starts]] = self.purchase_keys[starts] % self.span + self.day0
+        first_index = np.full(n_cust, -1, dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, day_cust[1:] != day_cust[:-1]]) if day_keys.size else new
+        first_index[day_cust[starts]] = starts
+        has_purchase = first_index >= 0
+        cust_first = np.where(has_purchase, self.day_of[np.maximum(first_index, 0)] if day_keys.size else 0,
+                              _NO_DAY)
+        cust_next = np.where(has_purchase, self.next_day_of[np.maximum(first_index, 0)] if day_keys.size else 0,
+                             _NO_DAY)
+        new_customer = has_purchase.copy()
         if first_purchase_dates is not None:
+            # an earlier first purchase than the lines show: not a new customer in these lines
             given = pd.Series(first_purchase_dates).reindex(customers)
             known = given.notna().to_numpy()
             if known.any():
-                cust_first[known] = day_numbers(given[known], "first_purchase_dates")
+                given_day = day_numbers(given[known], "first_purchase_dates")
+                new_customer[known] &= given_day >= cust_first[known]
+                cust_first[known] = np.minimum(given_day, cust_first[known])
         self.cust_first = cust_first
-        all_cust = np.arange(n_cust, dtype=np.int64)
-        # new in these lines = bought on the first purchase day (not so when first_purchase_dates is earlier)
-        if self.purchase_keys.size:
-            probe = all_cust * self.span + np.clip(cust_first - self.day0, -1, self.span - 1)
-            at = np.minimum(np.searchsorted(self.purchase_keys, probe, side="left"), self.purchase_keys.size - 1)
-            self.new_customer = (cust_first >= self.day0) & (cust_first < _NO_DAY) & (self.purchase_keys[at] == probe)
-        else:
-            self.new_customer = np.zeros(n_cust, dtype=bool)
-        has, nxt = self.next_purchase(all_cust, np.where(self.new_customer, cust_first, self.day0))
-        eligible, repeated = self.came_back(cust_first, has, nxt)
-        self.new_eligible = eligible & self.new_customer
-        self.new_repeated = repeated & self.new_customer
-
-    def next_purchase(self, cust: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(has a purchase day after ``day``, that day) for each customer code."""
-        keys = self.purchase_keys
-        if keys.size == 0:
-            return np.zeros(cust.shape, dtype=bool), np.full(cust.shape, _NO_DAY, dtype=np.int64)
-        base = cust * self.span
-        offset = day - self.day0
-        if offset.size and (offset.min() < -1 or offset.max() > self.span - 1):
-            offset = np.clip(offset, -1, self.span - 1)   # stays inside the customer's key range
-        pos = np.searchsorted(keys, base + offset, side="right")
-        found = keys[np.minimum(pos, keys.size - 1)]
-        has = (pos < keys.size) & (found < base + self.span)
-        return has, np.where(has, found - base + self.day0, _NO_DAY)
+        self.new_customer = new_customer
+        eligible, repeated = self.came_back(cust_first, cust_next < _NO_DAY, cust_next)
+        self.new_eligible = eligible & new_customer
+        self.new_repeated = repeated & new_customer
 
     def came_back(self, first: np.ndarray, has: np.ndarray, nxt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(measured, came back within the window) for purchases on day ``first``."""
@@ -361,31 +361,32 @@ class _CustomerHistory:
         return eligible, eligible & has & (nxt <= first + self.window)
 
 
-def _pairs(cust: np.ndarray, item: np.ndarray, n_cust: int, n_items: int, net: np.ndarray,
-           purchase_day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Customer x item pairs: sorted keys ``customer * n_items + item``, net sales and first purchase day.
+def _sort_with_order(key: np.ndarray, key_bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(np.sort(key), order)`` for non-negative int64 keys below ``key_bound``.
 
-    ``purchase_day`` is the line's day, or ``_NO_DAY`` for lines that are not purchases. Sort-based: the
-    line index is packed into the low bits of the key so one ``np.sort`` of int64 does the work of an argsort
-    (an order of magnitude faster than hashing or argsort on millions of lines); sums and minima are then
-    taken over contiguous runs.
+    The position is packed into the low bits of the key so that one ``np.sort`` of int64 does the work of an
+    argsort: an order of magnitude faster than argsort or hashing on millions of rows.
     """
-    n = cust.size
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
-    key = cust * n_items + item
-    idx_bits = max(1, int(n - 1).bit_length())
-    key_bits = int(max(n_cust * n_items, 1)).bit_length()
-    if key_bits + idx_bits <= 62:
+    n = key.size
+    idx_bits = max(1, int(max(n - 1, 1)).bit_length())
+    if int(max(key_bound, 1)).bit_length() + idx_bits <= 62:
         packed = np.sort((key << idx_bits) | np.arange(n, dtype=np.int64))
-        sorted_key = packed >> idx_bits
-        order = packed & ((1 << idx_bits) - 1)
-    else:  # pragma: no cover - beyond 2**62 customer x item x line combinations
-        order = np.argsort(key, kind="stable")
-        sorted_key = key[order]
+        return packed >> idx_bits, packed & ((1 << idx_bits) - 1)
+    order = np.argsort(key, kind="stable")  # pragma: no cover - beyond 2**62 key x row combinations
+    return key[order], order  # pragma: no cover
+
+
+def _pairs(cust: np.ndarray, item: np.ndarray, n_cust: int, n_items: int, net: np.ndarray,
+           purchase_index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Customer x item pairs: sorted keys ``customer * n_items + item``, net sales, and the index of the first
+    purchase day (:class:`_CustomerHistory`; ``_NO_DAY`` when no line of the pair is a purchase). Purchase day
+    indices grow with the day within a customer, so the smallest index is the first day."""
+    if cust.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
+    sorted_key, order = _sort_with_order(cust * n_items + item, n_cust * n_items)
     starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
     pair_net = np.add.reduceat(net[order], starts)
-    pair_first = np.minimum.reduceat(purchase_day[order], starts)
+    pair_first = np.minimum.reduceat(purchase_index[order], starts)
     return sorted_key[starts], pair_net, pair_first
 
 
@@ -409,11 +410,11 @@ def _item_measures(h: _CustomerHistory, item_col: str, config: ItemLtvConfig) ->
         out["units"] = np.bincount(item_codes, weights=h.units, minlength=len(items))
 
     # -- customer x item pairs ----------------------------------------------------------------------------
-    pair_keys, pair_net, pair_first = _pairs(h.cust, item_codes[identified].astype(np.int64), h.n_cust, n_items,
-                                             h.v, h.purchase_day)
+    pair_keys, pair_net, pair_first_index = _pairs(h.cust, item_codes[identified].astype(np.int64), h.n_cust,
+                                                   n_items, h.v, h.purchase_index)
     pair_cust = pair_keys // n_items
     pair_item = pair_keys - pair_cust * n_items
-    buyer = (pair_net > 0) & (pair_first < _NO_DAY)
+    buyer = (pair_net > 0) & (pair_first_index < _NO_DAY)
 
     share_base = np.where(buyer, pair_net, 0.0)
     cust_total = np.bincount(pair_cust, weights=share_base, minlength=h.n_cust)
@@ -422,8 +423,9 @@ def _item_measures(h: _CustomerHistory, item_col: str, config: ItemLtvConfig) ->
     bc = pair_cust[buyer]
     b_share = share_base[buyer] / cust_total[bc]
     out["buyers"] = np.bincount(bi, minlength=len(items)).astype(np.int64)
-    out["clv_of_buyers_jpy"] = np.bincount(bi, weights=h.clv[bc], minlength=len(items))
-    out["clv_contribution_jpy"] = np.bincount(bi, weights=h.clv[bc] * b_share, minlength=len(items))
+    bc_clv = h.clv[bc]
+    out["clv_of_buyers_jpy"] = np.bincount(bi, weights=bc_clv, minlength=len(items)).astype(np.float64)
+    out["clv_contribution_jpy"] = np.bincount(bi, weights=bc_clv * b_share, minlength=len(items)).astype(np.float64)
     total_contribution = float(out["clv_contribution_jpy"].sum())
     out["clv_share"] = (out["clv_contribution_jpy"] / total_contribution) if total_contribution > 0 else 0.0
     out["high_ltv_buyers"] = np.bincount(bi, weights=h.is_high[bc], minlength=len(items)).astype(np.int64)
@@ -433,9 +435,10 @@ def _item_measures(h: _CustomerHistory, item_col: str, config: ItemLtvConfig) ->
     out["high_ltv_buyer_lift"] = (out["high_ltv_buyer_share"] / base_high) if base_high > 0 else np.nan
 
     # -- repeat rate of the item's buyers -----------------------------------------------------------------
-    b_first = pair_first[buyer]
-    has, nxt = h.next_purchase(bc, b_first)
-    eligible, repeated = h.came_back(b_first, has, nxt)
+    b_index = pair_first_index[buyer]
+    b_first = h.day_of[b_index]
+    nxt = h.next_day_of[b_index]
+    eligible, repeated = h.came_back(b_first, nxt < _NO_DAY, nxt)
     out["repeat_eligible_buyers"] = np.bincount(bi[eligible], minlength=len(items)).astype(np.int64)
     out["repeat_buyers"] = np.bincount(bi[repeated], minlength=len(items)).astype(np.int64)
     out["repeat_rate"] = safe_ratio(out["repeat_buyers"].to_numpy(), out["repeat_eligible_buyers"].to_numpy())

@@ -21,16 +21,29 @@ create table if not exists ops.run_summary (
 );
 """
 
-PUBLISHED_MARTS = ("mart_channel_sales_daily",)
+def swap_in_built_marts() -> list[str]:
+    """Move the marts dbt built and tested in ``marts_build`` into ``marts`` (one transaction) and make sure
+    the read-only BI role can read them."""
+    from ..warehouse.roles import bi_password, ensure_bi_role
+    from ..warehouse.swap import swap_in_marts
+
+    target = resolve_target()
+    with psycopg.connect(target.url, autocommit=True) as conn:
+        ensure_bi_role(conn, bi_password())
+        return swap_in_marts(conn)
 
 
 def record_run_summary(run_id: str, window: RunWindow, stage_figures: dict) -> dict:
+    from psycopg import sql
+
     target = resolve_target()
     with psycopg.connect(target.url) as conn:
         conn.execute(DDL)
+        published = [r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1")]
         mart_rows = {
-            m: conn.execute(f"select count(*) from marts.{m}").fetchone()[0]  # names from our own constant
-            for m in PUBLISHED_MARTS
+            m: conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("marts", m))).fetchone()[0]
+            for m in published
         }
         conn.execute(
             """insert into ops.run_summary (run_id, business_date_from, business_date_to, mart_rows, stage_figures)

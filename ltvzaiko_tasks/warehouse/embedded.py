@@ -157,8 +157,21 @@ class EmbeddedWarehouse:
         return st
 
     def _write_state(self, st: EmbeddedState) -> None:
-        self.state_file.write_text(json.dumps({"port": st.port, "password": st.password}))
-        self.state_file.chmod(0o600)
+        self.write_state_values({"port": st.port, "password": st.password})
+
+    def state_value(self, key: str) -> str | None:
+        """Another secret kept beside the server's (e.g. the BI role's password)."""
+        if not self.state_file.exists():
+            return None
+        return json.loads(self.state_file.read_text()).get(key)
+
+    def write_state_values(self, values: dict) -> None:
+        data = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
+        data.update(values)
+        tmp = self.state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data))
+        tmp.chmod(0o600)
+        tmp.replace(self.state_file)
 
     def _wait_ready(self, st: EmbeddedState, timeout_s: float = 30) -> None:
         import psycopg
