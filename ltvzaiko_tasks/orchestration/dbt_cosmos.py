@@ -37,5 +37,10 @@ def execution_config() -> ExecutionConfig:
     return ExecutionConfig(execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER)
 
 
-def render_config() -> RenderConfig:
-    return RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH)
+DECISIONS_TAG = "tag:decisions"
+"""Marts built from the Python model stages' outputs; they run after those stages, in their own group."""
+
+
+def render_config(select: list[str] | None = None, exclude: list[str] | None = None) -> RenderConfig:
+    return RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH,
+                        select=select or [], exclude=exclude or [])
