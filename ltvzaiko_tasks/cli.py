@@ -34,7 +34,7 @@ def _check_date(value: Optional[str]) -> Optional[str]:
 
 def _progress() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=False)
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=False)  # stdout stays pipeable
 
 
 # ---------------------------------------------------------------------------------------------- generate
@@ -275,6 +275,48 @@ def _print_demo_summary(first: str, last: str) -> None:
     console.print("  Airflow UI: .venv/bin/ltvzaiko airflow standalone   then open http://127.0.0.1:8080 "
                   f"(user admin, password in {s.airflow_home / 'simple_auth_manager_passwords.json.generated'})")
     console.print(f"  run logs:   {s.home / 'logs'}")
+
+
+@app.command()
+def bench(
+    scale: str = typer.Option("medium", help="World scale for the data steps: tiny, small, medium, large."),
+    days: int = typer.Option(0, min=0, help="Days of world to generate (0 = 60, or 14 at tiny)."),
+    steps: str = typer.Option("world,ingest,raw_copy,dbt_build,ltv,forecast,portfolio,orders",
+                              help="Comma-separated steps to run, in order."),
+    out: Optional[Path] = typer.Option(None, help="Also write the JSON report to this file."),
+    work: Optional[Path] = typer.Option(None, help="Scratch directory (default $LTVZAIKO_HOME/bench)."),
+) -> None:
+    """Measure every heavy step (world, ingest vs raw COPY, dbt build, LTV, forecast, portfolio, orders); JSON out.
+
+    Each step runs in its own process so its peak memory is its own. The ingest steps use a database
+    ltvzaiko_bench_<scale> of their own on the warehouse server, never the pipeline's marts.
+    """
+    import json
+
+    from .bench.runner import DEFAULT_DAYS, run_bench
+    from .settings import load_settings
+    from .warehouse.connection import resolve_target
+    from .warehouse.embedded import WarehouseError
+    from .world.scales import SCALES
+
+    if scale not in SCALES:
+        raise typer.BadParameter(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}", param_hint="--scale")
+    try:
+        target = resolve_target(start=True)
+    except WarehouseError as exc:
+        fail(str(exc))
+    chosen = [s.strip() for s in steps.split(",") if s.strip()]
+    s = load_settings()
+    with _progress() as progress:
+        task = progress.add_task("benchmark", total=len(chosen))
+        report = run_bench(scale, days or DEFAULT_DAYS[scale], chosen, work or s.home / "bench", target.url,
+                           on_step=lambda name: (progress.update(task, description=f"bench: {name}"),
+                                                 progress.advance(task, 0)))
+        progress.update(task, completed=len(chosen))
+    text = json.dumps(report, indent=2, default=str)
+    if out:
+        out.write_text(text + "\n")
+    print(text)
 
 
 def main() -> None:  # pragma: no cover

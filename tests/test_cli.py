@@ -3,7 +3,7 @@ import pytest
 from conftest import cli
 
 
-@pytest.mark.parametrize("command", [[], ["generate"], ["run"], ["demo"], ["warehouse"], ["warehouse", "start"],
+@pytest.mark.parametrize("command", [[], ["generate"], ["run"], ["demo"], ["bench"], ["warehouse"], ["warehouse", "start"],
                                      ["warehouse", "url"]])
 def test_every_command_has_help(command):
     out = cli(*command, "--help").stdout

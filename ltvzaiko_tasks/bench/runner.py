@@ -1,0 +1,51 @@
+"""Run benchmark steps one process each and collect their JSON into one report."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .steps import STEPS
+
+DEFAULT_DAYS = {"tiny": 14, "small": 60, "medium": 60, "large": 60}
+
+
+def run_step(name: str, args: dict, timeout_s: int = 7200) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "ltvzaiko_tasks.bench.steps", name, json.dumps(args)],
+                          capture_output=True, text=True, timeout=timeout_s, env={**os.environ})
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"step": name, "error": (proc.stderr or proc.stdout).strip()[-2000:]}
+    return json.loads(lines[-1])
+
+
+def run_bench(scale: str, days: int, steps: list[str], work: Path, url: str, seed: int = 1,
+              start: str = "2025-03-01", on_step=None) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    landing = work / f"landing_{scale}_{days}d"
+    common = {"scale": scale, "days": days, "seed": seed, "start": start, "landing": str(landing),
+              "work": str(work), "url": url, "db": f"ltvzaiko_bench_{scale}"}
+    if scale in ("tiny", "small"):
+        common.update(customers=100_000, series=300, skus=2_000, rows=10_000)
+    results = {}
+    for name in steps:
+        if name not in STEPS:
+            raise ValueError(f"unknown step {name!r}; choose from {', '.join(STEPS)}")
+        if name == "ingest" and not landing.exists() and "world" not in results:
+            results["world"] = run_step("world", common)  # ingest needs a landing zone
+        if on_step:
+            on_step(name)
+        results[name] = run_step(name, common)
+    ing, raw = results.get("ingest", {}), results.get("raw_copy", {})
+    summary = {}
+    if ing.get("rows_per_second") and raw.get("rows_per_second"):
+        summary["ingest_vs_raw_copy"] = ing["rows_per_second"] / raw["rows_per_second"]
+    return {"benchmark": "ltvzaiko", "scale": scale, "days": days, "seed": seed,
+            "started_at": datetime.now(timezone.utc).isoformat(), "machine": {
+                "python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+            "steps": results, "summary": summary}

@@ -1,0 +1,190 @@
+"""Benchmark steps. Each runs in its own process (``python -m ltvzaiko_tasks.bench.steps NAME JSON``) so its
+peak memory is its own; it prints one JSON object on its last line."""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+STEPS = ("world", "ingest", "raw_copy", "dbt_build", "ltv", "forecast", "portfolio", "orders")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 1e6
+
+
+def _db_url(base_url: str, db: str) -> str:
+    return urlunsplit(urlsplit(base_url)._replace(path="/" + db))
+
+
+def step_world(a: dict) -> dict:
+    from ..world import generate_landing
+
+    t0 = time.perf_counter()
+    w = generate_landing(a["scale"], a["seed"], a["start"], a["days"], Path(a["landing"]))
+    secs = time.perf_counter() - t0
+    return {"seconds": secs, "days": a["days"], "files": len(w.files), "landing_mb": _dir_mb(Path(a["landing"])),
+            "truth_mb": _dir_mb(w.truth_dir) if w.truth_dir else None, "seconds_per_day": secs / a["days"]}
+
+
+def _fresh_db(url: str, db: str) -> str:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(db)))
+        admin.execute(sql.SQL("create database {}").format(sql.Identifier(db)))
+    return _db_url(url, db)
+
+
+def step_ingest(a: dict) -> dict:
+    """Gate (structure + GX suite) and COPY every file of every source, masters first, as the DAG does."""
+    import psycopg
+
+    from ..ingest.flatteners import FLATTENERS
+    from ..ingest.gate import gate_source
+    from ..ingest.loader import load_source_files
+    from ..ingest.sources import SOURCES
+    from ..quality.runner import SuiteRunner
+
+    url = _fresh_db(a["url"], a["db"])
+    landing, work = Path(a["landing"]), Path(a["work"])
+    dates = sorted(p.name for p in (landing / "store_pos").iterdir() if p.is_dir())
+    runner = SuiteRunner()
+    per_source, rows, gate_s, load_s = {}, 0, 0.0, 0.0
+    with psycopg.connect(url) as conn:
+        for source in SOURCES.values():
+            t0 = time.perf_counter()
+            g = gate_source(source, landing, dates, work / "work", work / "quarantine", conn, run_id="bench",
+                            flatteners=FLATTENERS, runner=runner)
+            t1 = time.perf_counter()
+            loads = load_source_files(conn, source, g.accepted, run_id="bench")
+            t2 = time.perf_counter()
+            n = sum(r.rows_loaded for r in loads)
+            per_source[source.name] = {"rows": n, "gate_seconds": t1 - t0, "load_seconds": t2 - t1}
+            rows, gate_s, load_s = rows + n, gate_s + t1 - t0, load_s + t2 - t1
+    shutil.rmtree(work / "work", ignore_errors=True)
+    return {"rows": rows, "dates": len(dates), "gate_seconds": gate_s, "load_seconds": load_s,
+            "seconds": gate_s + load_s, "rows_per_second": rows / (gate_s + load_s) if rows else None,
+            "load_rows_per_second": rows / load_s if load_s else None, "per_source": per_source}
+
+
+def step_raw_copy(a: dict) -> dict:
+    """The floor: plain COPY of the same rows from the raw tables' own CSV dump into an unlogged copy."""
+    import io
+
+    import psycopg
+    from psycopg import sql
+
+    url = _db_url(a["url"], a["db"])
+    rows, secs, per = 0, 0.0, {}
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute("select table_name from information_schema.tables where "
+                                             "table_schema = 'raw' and table_name <> 'load_audit'")]
+        for t in tables:
+            buf = io.BytesIO()
+            with conn.cursor().copy(sql.SQL("copy {} to stdout with (format csv)").format(
+                    sql.Identifier("raw", t))) as cp:
+                for chunk in cp:
+                    buf.write(chunk)
+            data = buf.getvalue()
+            conn.execute(sql.SQL("create unlogged table {} (like {})").format(
+                sql.Identifier("raw", "zz_copy_" + t), sql.Identifier("raw", t)))
+            t0 = time.perf_counter()
+            with conn.cursor().copy(sql.SQL("copy {} from stdin with (format csv)").format(
+                    sql.Identifier("raw", "zz_copy_" + t))) as cp:
+                for i in range(0, len(data), 1 << 20):
+                    cp.write(data[i:i + (1 << 20)])
+            dt = time.perf_counter() - t0
+            n = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("raw", "zz_copy_" + t))).fetchone()[0]
+            conn.execute(sql.SQL("drop table {}").format(sql.Identifier("raw", "zz_copy_" + t)))
+            rows, secs, per[t] = rows + n, secs + dt, {"rows": n, "seconds": dt}
+    return {"rows": rows, "seconds": secs, "rows_per_second": rows / secs if secs else None, "per_table": per}
+
+
+def step_dbt_build(a: dict) -> dict:
+    """``dbt build`` (models + tests) of the warehouse models on the ingested database, full then again."""
+    from dbt.cli.main import dbtRunner
+
+    from ..settings import load_settings
+
+    u = urlsplit(_db_url(a["url"], a["db"]))
+    os.environ.update({"LTVZAIKO_DBT_HOST": u.hostname or "127.0.0.1", "LTVZAIKO_DBT_PORT": str(u.port or 5432),
+                       "LTVZAIKO_DBT_USER": u.username or "", "LTVZAIKO_DBT_PASSWORD": u.password or "",
+                       "LTVZAIKO_DBT_DBNAME": a["db"]})
+    project = load_settings().dbt_project_dir
+    args = ["build", "--project-dir", str(project), "--profiles-dir", str(project), "--exclude", "tag:decisions",
+            "--target-path", str(Path(a["work"]) / "dbt_target"), "--log-path", str(Path(a["work"]) / "dbt_logs"),
+            "--quiet"]
+    out = {}
+    for label, extra in (("full", ["--full-refresh"]), ("incremental", [])):
+        t0 = time.perf_counter()
+        res = dbtRunner().invoke(args + extra)
+        out[f"{label}_seconds"] = time.perf_counter() - t0
+        out[f"{label}_success"] = bool(res.success)
+        if res.result is not None:
+            out[f"{label}_nodes"] = len(res.result)
+    return out
+
+
+def step_ltv(a: dict) -> dict:
+    from ..ltv.benchmark import bench_ltv
+
+    return bench_ltv(a.get("customers", 1_000_000))
+
+
+def step_forecast(a: dict) -> dict:
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+    from ..forecast.benchmark import bench_forecast
+
+    return bench_forecast(a.get("series", 3000), a.get("history_days", 365))
+
+
+def step_portfolio(a: dict) -> dict:
+    from ..portfolio.benchmark import bench_portfolio
+
+    return bench_portfolio(a.get("customers", 1_000_000), a.get("skus", 10_000))
+
+
+def step_orders(a: dict) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    from ..replenishment import recommend_orders
+
+    n = a.get("rows", 100_000)
+    rng = np.random.default_rng(0)
+    mean = rng.gamma(2, 10, n)
+    rows = pd.DataFrame({"on_hand": rng.integers(0, 80, n), "on_order": rng.integers(0, 30, n),
+                         "demand_mean": mean, "demand_sd": np.sqrt(mean) * 1.3,
+                         "lead_time_mean_days": rng.integers(7, 30, n).astype(float),
+                         "lead_time_sd_days": rng.uniform(0, 5, n), "unit_cost_jpy": rng.integers(500, 5000, n),
+                         "price_jpy": 0.0, "case_pack": rng.choice([1, 6, 12], n), "moq": rng.choice([0, 12], n),
+                         "item_type": rng.choice(["staple", "seasonal"], n, p=[0.6, 0.4]),
+                         "ltv_weight": rng.choice([0.5, 1.0, 2.5], n)})
+    rows["price_jpy"] = rows["unit_cost_jpy"] * 2.5
+    t0 = time.perf_counter()
+    recommend_orders(rows)
+    return {"rows": n, "seconds": time.perf_counter() - t0}
+
+
+def main(argv: list[str]) -> int:
+    name, args = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
+    t0 = time.perf_counter()
+    result = globals()[f"step_{name}"](args)
+    result = {"step": name, "wall_seconds": time.perf_counter() - t0, "peak_rss_mb": _peak_mb(), **result}
+    print(json.dumps(result, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
