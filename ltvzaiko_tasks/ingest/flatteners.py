@@ -36,6 +36,8 @@ def _scalar(value, key: str, what: str):
     if isinstance(value, (dict, list)):
         raise RecordError("json_scalar_values", f"{what} key {key!r} must hold a single value, not a JSON "
                           f"{'object' if isinstance(value, dict) else 'array'}")
+    if isinstance(value, str) and "\x00" in value:
+        raise RecordError("no_nul_bytes", f"{what} key {key!r} holds a NUL character (\\u0000)")
     return value
 
 

@@ -93,21 +93,20 @@ def reference_values(source: Source, landing: Path, business_date: str, conn: ps
 
 def _loaded_master_values(conn: psycopg.Connection, master: Source, columns: list[str], business_date: str
                           ) -> dict[str, set[str]] | None:
-    """Values of the latest snapshot of ``master`` loaded in raw on or before the business date."""
+    """Values of the latest snapshot of ``master`` loaded in raw on or before the business date (None when
+    there is none)."""
     from psycopg import sql
 
     if not conn.execute("select to_regclass(%s)", (f"raw.{master.raw_table}",)).fetchone()[0]:
         return None
-    out: dict[str, set[str]] = {}
-    for c in columns:
-        rows = conn.execute(sql.SQL(
-            "select distinct {col} from raw.{tbl} where {col} is not null and _business_date = "
-            "(select max(_business_date) from raw.{tbl} where _business_date <= %s)").format(
-                col=sql.Identifier(c), tbl=sql.Identifier(master.raw_table)), (business_date,)).fetchall()
-        if not rows:
-            return None
-        out[c] = {r[0] for r in rows}
-    return out
+    table = sql.Identifier("raw", master.raw_table)
+    latest = conn.execute(sql.SQL("select max(_business_date) from {} where _business_date <= %s").format(table),
+                          (business_date,)).fetchone()[0]
+    if latest is None:
+        return None
+    return {c: {r[0] for r in conn.execute(sql.SQL(
+        "select distinct {col} from {tbl} where _business_date = %s and {col} is not null").format(
+            col=sql.Identifier(c), tbl=table), (latest,))} for c in columns}
 
 
 def gate_source(source: Source, landing: Path, dates: list[str], work_dir: Path, quarantine_dir: Path,

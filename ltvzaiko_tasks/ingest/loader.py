@@ -41,6 +41,14 @@ def ensure_raw_table(conn: psycopg.Connection, source: Source) -> None:
         "create table if not exists {}.{} (_business_date date not null, _source_file text not null, {}, "
         "_loaded_at timestamptz not null default now())"
     ).format(sql.Identifier(RAW_SCHEMA), sql.Identifier(source.raw_table), sql.SQL(", ").join(cols)))
+    have = [r[0] for r in conn.execute(
+        "select column_name from information_schema.columns where table_schema = %s and table_name = %s "
+        "order by ordinal_position", (RAW_SCHEMA, source.raw_table))]
+    want = [*LINEAGE_COLUMNS, *source.columns, "_loaded_at"]
+    if have != want:
+        raise RuntimeError(
+            f"{RAW_SCHEMA}.{source.raw_table} has the columns {have}, but the contract of {source.name} is {want}: "
+            "the table was created by an older contract; migrate it (or drop it and reload the dates) first")
     conn.execute(sql.SQL("create index if not exists {} on {}.{} (_business_date)").format(
         sql.Identifier(f"{source.raw_table}_business_date"), sql.Identifier(RAW_SCHEMA),
         sql.Identifier(source.raw_table)))

@@ -195,8 +195,8 @@ CAMPAIGNS = Source(
     dates=("start_date", "end_date"),
     allowed={"mechanism": ("percent_off", "coupon", "points", "mall_sale"), "member_only": ("true", "false"),
              "target_level": ("all", "category", "style", "sku")},
-    patterns={"channels": r"^(store|ec|mall)(;(store|ec|mall))*$",
-              "location_codes": r"^[A-Za-z0-9_-]+(;[A-Za-z0-9_-]+)*$"},
+    patterns={"channels": r"^(?:store|ec|mall)(?:;(?:store|ec|mall))*$",
+              "location_codes": r"^[A-Za-z0-9_-]+(?:;[A-Za-z0-9_-]+)*$"},
     required=False,
 )
 
@@ -211,7 +211,9 @@ CUSTOMERS = Source(
              "first_seen_on", "home_store_code", "full_name", "full_name_kana", "email", "phone", "gender",
              "birth_year", "prefecture_code", "updated_on"),
     description="Customers master delta (顧客マスタ, PII)",
-    key=("customer_key",),
+    key=("customer_key", "change_type"),
+    # On the first date of a landing zone a customer may be both "new" (registered before) and "update"
+    # (added an id that day): apply new, then update.
     not_null=("customer_key", "change_type", "acquisition_channel", "first_seen_on", "updated_on"),
     integers=("birth_year",),
     non_negative=("birth_year",),
@@ -255,7 +257,6 @@ STORE_POS = Source(
     non_negative=("line_no", "unit_price_jpy", "discount_jpy"),
     nonzero=("quantity",),
     business_timestamps=("sold_at",),
-    patterns={"member_card_id": r"^29\d{11}$"},
     references=(SKU, _location("store_code")),
 )
 

@@ -36,9 +36,17 @@ def _rule_name(cfg) -> str:
     target = col or (",".join(cols) if cols else "")
     name = f"{cfg.type}({target})" if target else cfg.type
     cond = cfg.kwargs.get("row_condition")
-    if isinstance(cond, dict):  # GX 1.x stores a pandas condition as {"pass_through_filter": ..., ...}
-        cond = cond.get("pass_through_filter")
-    return f"{name} where {cond}" if cond else name
+    return f"{name} where {_condition_text(cond)}" if cond else name
+
+
+def _condition_text(cond) -> str:
+    """A GX row condition as ``column == 'value'`` (GX keeps conditions as dicts in the configuration)."""
+    if isinstance(cond, dict):
+        if "pass_through_filter" in cond:
+            return str(cond["pass_through_filter"])
+        if {"column", "operator", "parameter"} <= set(cond):
+            return f"{cond['column'].get('name')} {cond['operator']} {cond['parameter']!r}"
+    return str(cond)
 
 
 class SuiteRunner:

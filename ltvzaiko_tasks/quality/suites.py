@@ -13,14 +13,14 @@ from ..ingest.sources import Source
 
 INTEGER = r"^-?\d+$"
 NON_NEGATIVE_INTEGER = r"^\d+$"
-NON_POSITIVE_INTEGER = r"^(0|-\d+)$"
+NON_POSITIVE_INTEGER = r"^(?:0|-\d+)$"
 NONZERO_INTEGER = r"^-?[1-9]\d*$"
-NON_NEGATIVE_NUMBER = r"^\d+(\.\d+)?$"
-PERCENTAGE = r"^(100|[1-9]?\d)$"
-_DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+NON_NEGATIVE_NUMBER = r"^\d+(?:\.\d+)?$"
+PERCENTAGE = r"^(?:100|[1-9]?\d)$"
+_DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
 ISO_DATE = rf"^{_DATE}$"
-_SLASH_DATE = r"\d{4}/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])"
-_HM = r"([01]\d|2[0-3]):[0-5]\d"
+_SLASH_DATE = r"\d{4}/(?:0[1-9]|1[0-2])/(?:0[1-9]|[12]\d|3[01])"
+_HM = r"(?:[01]\d|2[0-3]):[0-5]\d"
 _HMS = rf"{_HM}:[0-5]\d"
 
 
@@ -44,9 +44,11 @@ def business_timestamp_regex(business_date: str, fmt: str = "iso_space") -> str:
     return timestamp_regex(fmt, business_date)
 
 
-def kind_condition(column: str, value: str) -> str:
-    """A pandas row condition selecting rows of one kind."""
-    return f"{column} == {value!r}"
+def kind_condition(column: str, value: str):
+    """A GX row condition selecting the rows of one kind."""
+    from great_expectations.expectations.row_conditions import Column
+
+    return Column(column) == value
 
 
 def expectations_for(source: Source, business_date: str, reference_values: dict[str, set[str]] | None = None
@@ -88,7 +90,7 @@ def expectations_for(source: Source, business_date: str, reference_values: dict[
         exps.append(E.ExpectColumnValuesToNotBeNull(column=source.kind_column))
         exps.append(E.ExpectColumnValuesToBeInSet(column=source.kind_column, value_set=list(source.kinds)))
         for value, kind in source.kinds.items():
-            when = {"row_condition": kind_condition(source.kind_column, value), "condition_parser": "pandas"}
+            when = {"row_condition": kind_condition(source.kind_column, value)}
             exps += [E.ExpectColumnValuesToNotBeNull(column=c, **when) for c in kind.not_null]
             exps += [regex(column=c, regex=timestamp_regex(source.timestamp_format, business_date), **when)
                      for c in kind.business_timestamps]

@@ -88,9 +88,7 @@ def set_field(line: str, index: int, value: str) -> str:
 COL = {c: i for i, c in enumerate(STORE_POS.columns)}
 
 BAD_CASES = {
-    "wrong_encoding": ("encoding", lambda p: p.write_bytes(
-        p.read_bytes().replace(b"\n", b",\x83\x65\x83\x58\x83\x67\n", 1).replace(b"member_card_id,", b"member_card_id", 1)
-        if False else p.read_text(encoding="utf-8").replace(",M", ",会員M", 1).encode("cp932"))),
+    "wrong_encoding": ("encoding", lambda p: _shift_jis_instead_of_utf8(p)),
     "missing_column": ("header_matches_contract", lambda p: rewrite(p, lambda ls: [",".join(l.split(",")[:-1]) for l in ls])),
     "extra_column": ("header_matches_contract", lambda p: rewrite(p, lambda ls: [ls[0] + ",note"] + [l + ",x" for l in ls[1:]])),
     "renamed_column": ("header_matches_contract", lambda p: rewrite(p, lambda ls: [ls[0].replace("quantity", "qty")] + ls[1:])),
@@ -112,6 +110,13 @@ BAD_CASES = {
     "zip_in_disguise": ("plain_text_file", lambda p: _zip_over(p)),
     "unquoted_comma_shifts_fields": ("field_count", lambda p: rewrite(p, lambda ls: ls[:1] + [ls[1].replace(",", ",,", 1)] + ls[2:])),
 }
+
+
+def _shift_jis_instead_of_utf8(p: Path):
+    """A CP932 (Shift_JIS) file where UTF-8 is the contract: its Japanese text is not valid UTF-8."""
+    lines = p.read_text(encoding="utf-8").splitlines()
+    lines[1] += "会員"
+    p.write_bytes(("\n".join(lines) + "\n").encode("cp932"))
 
 
 def _zip_over(p: Path):
@@ -182,6 +187,7 @@ def test_file_still_being_written_is_left_alone(landing, conn, tmp_path):
 
 def test_same_file_twice_loads_once_and_a_new_version_replaces_the_date(landing, conn, tmp_path):
     path = pos_file(landing)
+    rewrite(path, lambda ls: ls[:-2])  # a version no other test loaded (the same bytes would be "unchanged")
     expected = _data_lines(path)
     _, first = _gate_and_load(landing, conn, tmp_path / "a")
     _, second = _gate_and_load(landing, conn, tmp_path / "b")
