@@ -64,7 +64,9 @@ class LandingWriter:
         if day == 0:
             new = np.union1d(np.flatnonzero(cs.registered_day < 0), new)
         chunks = [(part, "new") for part in np.array_split(new, max(1, -(-len(new) // CUSTOMER_CHUNK)))]
-        chunks.append((r.customers.updated, "update"))
+        # the first day's snapshot already shows today's state: a same-day update of someone in it is no delta
+        updated = np.setdiff1d(r.customers.updated, new) if day == 0 else r.customers.updated
+        chunks.append((updated, "update"))
         path = self.out / customer_extract.CUSTOMERS_SOURCE / ds / customer_extract.customers_file(d)
         self.files.append(write_csv_chunks(path, customer_extract.CUSTOMERS_COLUMNS,
                                            (customer_extract.customer_rows(w, state, idx, change, day)
@@ -73,6 +75,11 @@ class LandingWriter:
         dates = [ds] * len(lc)
         if day == 0:
             pre_c, pre_slot = np.nonzero(cs.linked & (cs.registered_day < 0)[:, None])
+            # links made today are in today's rows; the snapshot of earlier links must not repeat them
+            pre_mall = w.network.malls[pre_slot]
+            today = set(zip(np.asarray(lc).tolist(), np.asarray(lm).tolist()))
+            keep = np.array([(c, m) not in today for c, m in zip(pre_c.tolist(), pre_mall.tolist())], dtype=bool)
+            pre_c, pre_slot = pre_c[keep], pre_slot[keep]
             lc = np.concatenate([pre_c, lc])
             lm = np.concatenate([w.network.malls[pre_slot], lm])
             dates = [w.date_of(int(x)).isoformat() for x in cs.registered_day[pre_c].tolist()] + dates

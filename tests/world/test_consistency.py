@@ -122,3 +122,20 @@ def test_new_year_is_quiet_then_the_sales_open(tiny_month):
     assert {r["business_date"] for r in ec_records(tiny_month.out)} >= {"2026-01-01"}            # EC sells on 元日
     coupons = [r["coupon_code"] for r in ec_records(tiny_month.out) if r.get("coupon_code")]
     assert coupons, "the December EC coupon was redeemed"
+
+
+def test_first_day_snapshot_does_not_repeat_same_day_links_or_updates(tmp_path):
+    """Day 0 carries everyone registered before the start; a link or update made that same day must not
+    appear twice (found by `ltvzaiko bench` at medium scale: the gate rejected the duplicate keys)."""
+    import csv
+
+    from ltvzaiko_tasks.world import generate_landing
+
+    out = tmp_path / "landing"
+    generate_landing("small", seed=3, start="2025-03-01", days=1, out=out, write_truth=False)
+    with open(next((out / "customer_links" / "2025-03-01").glob("*.csv")), encoding="utf-8") as fh:
+        links = [(r["mall_location_code"], r["mall_buyer_id"]) for r in csv.DictReader(fh)]
+    assert links and len(links) == len(set(links))
+    with open(next((out / "customers" / "2025-03-01").glob("*.csv")), encoding="utf-8") as fh:
+        keys = [r["customer_key"] for r in csv.DictReader(fh)]
+    assert len(keys) == len(set(keys))
