@@ -79,7 +79,11 @@ class SuiteRunner:
             suite.add_expectation(exp)
         validation = self.context.validation_definitions.add(
             gx.ValidationDefinition(name=f"{suite_name}__{self._n}", data=self._batch, suite=suite))
-        result = validation.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
+        # Most files pass: check them cheaply first, and compute counts and examples only for a file that fails
+        # (about half the cost per file, measured on the EC suite).
+        result = validation.run(batch_parameters={"dataframe": df}, result_format="BOOLEAN_ONLY")
+        if not result.success:
+            result = validation.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
         violations = []
         unexpected = 0
         for r in result.results:
