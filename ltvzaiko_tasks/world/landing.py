@@ -39,12 +39,12 @@ class LandingWriter:
         ds = d.isoformat()
         cat = w.catalog
         # masters (full snapshots, re-rendered only when they change)
-        n_setup = int((cat.setup_day <= day).sum())
+        n_setup = int((masters.listed_from_day(w) <= day).sum())
         self._write(masters.PRODUCTS_SOURCE, ds, masters.PRODUCTS_FILE,
                     self._cached("products", n_setup, lambda: csv_bytes(masters.products(w, day))))
         self._write(masters.LOCATIONS_SOURCE, ds, masters.LOCATIONS_FILE,
                     self._cached("locations", 0, lambda: csv_bytes(masters.locations(w))))
-        status_key = tuple(int((x <= day).sum()) for x in (cat.setup_day, cat.launch_day, cat.end_day, cat.md1_day,
+        status_key = tuple(int((x <= day).sum()) for x in (masters.listed_from_day(w), cat.launch_day, cat.end_day, cat.md1_day,
                                                             cat.md2_day, cat.end_announced_day))
         self._write(masters.STATUS_SOURCE, ds, masters.STATUS_FILE,
                     self._cached("status", status_key, lambda: csv_bytes(masters.product_status(w, day))))

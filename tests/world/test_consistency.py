@@ -139,3 +139,20 @@ def test_first_day_snapshot_does_not_repeat_same_day_links_or_updates(tmp_path):
     with open(next((out / "customers" / "2025-03-01").glob("*.csv")), encoding="utf-8") as fh:
         keys = [r["customer_key"] for r in csv.DictReader(fh)]
     assert len(keys) == len(set(keys))
+
+
+def test_purchase_orders_only_name_skus_in_that_days_product_master(tmp_path):
+    """A long-lead initial buy is placed before the season's set-up date: the SKU must already be in the
+    master (found by `ltvzaiko bench` at medium scale: the gate's reference check rejected the PO file)."""
+    import csv
+
+    from ltvzaiko_tasks.world import generate_landing
+
+    out = tmp_path / "landing"
+    w = generate_landing("medium", seed=1, start="2025-03-01", days=25, out=out, write_truth=False)
+    for d in w.dates:
+        with open(out / "product_master" / d / "products.csv", encoding="utf-8") as fh:
+            master = {r["sku_code"] for r in csv.DictReader(fh)}
+        for f in (out / "purchase_orders" / d).glob("*.csv"):
+            with open(f, encoding="utf-8") as fh:
+                assert {r["sku_code"] for r in csv.DictReader(fh)} <= master, d

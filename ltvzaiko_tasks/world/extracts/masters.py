@@ -25,10 +25,18 @@ def _dates(world, days: np.ndarray) -> list[str]:
     return ["" if abs(d) >= NEVER // 2 else world.date_of(int(d)).isoformat() for d in np.asarray(days).tolist()]
 
 
+def listed_from_day(world) -> np.ndarray:
+    """Per style, the first day it is in the product master: its season set-up, or earlier when its initial
+    buy is placed earlier (a long lead time): a purchase order never names a SKU the master does not know."""
+    from ..ordering import seasonal_initial_order_day
+
+    return np.minimum(world.catalog.setup_day, seasonal_initial_order_day(world))
+
+
 def set_up_skus(world, day: int) -> np.ndarray:
     """SKUs in the master on ``day`` (set up ahead of launch, kept after they leave the shop floor)."""
     cat = world.catalog
-    return np.flatnonzero(cat.setup_day[cat.sku_style] <= day)
+    return np.flatnonzero(listed_from_day(world)[cat.sku_style] <= day)
 
 
 def products(world, day: int) -> dict:
