@@ -9,6 +9,8 @@ builds the warehouse with dbt (tests after each model) and publishes a run summa
 | `validate` | per source: file checks and a Great Expectations suite on every landing file; bad files are quarantined with a reason and the run stops here, before anything is loaded |
 | `ingest` | per source: COPY the gated files into `raw`, replacing the business date's rows in one transaction; emits an asset per raw table |
 | `warehouse` | dbt staging → marts through Cosmos, each model followed by its tests; marts are built aside in `marts_build` |
+| `models` | customer LTV (BG/NBD + Gamma-Gamma), item value + ZPM, XGBoost demand forecast with a backtest, the replenishment order list, into `models.*` |
+| `decisions` | dbt marts from the model outputs (customer LTV, item LTV, ZPM, forecast accuracy, order list), tests after each |
 | `publish` | swaps the tested marts into `marts` in one transaction (BI never sees a half-built or failing mart), then records row counts in `ops.run_summary` |
 
 **Run conf**: `business_date` (YYYY-MM-DD) for one day, or `date_from` / `date_to` for a backfill window
@@ -89,7 +91,48 @@ def ltvzaiko_daily():
         project_config=dbt_cosmos.project_config(),
         profile_config=dbt_cosmos.profile_config(),
         execution_config=dbt_cosmos.execution_config(),
-        render_config=dbt_cosmos.render_config(),
+        render_config=dbt_cosmos.render_config(exclude=[dbt_cosmos.DECISIONS_TAG]),
+        operator_args={"install_deps": False},
+    )
+
+    @task_group(group_id="models", tooltip="Customer LTV, item value + ZPM, demand forecast, order list")
+    def models():
+        @task
+        def customer_value() -> dict:
+            """Fit BG/NBD + Gamma-Gamma on identified customers and score everyone (models.customer_ltv)."""
+            from ltvzaiko_tasks.stages.model_tasks import run_customer_value
+
+            return run_customer_value(_window())
+
+        @task
+        def item_value() -> dict:
+            """Customer value carried by each SKU, its LTV class and ZPM cell (models.item_value)."""
+            from ltvzaiko_tasks.stages.model_tasks import run_item_value
+
+            return run_item_value(_window())
+
+        @task
+        def demand_forecast() -> dict:
+            """XGBoost quantile forecast per SKU x location, backtest vs seasonal naive, sell-out dates."""
+            from ltvzaiko_tasks.stages.model_tasks import run_forecast
+
+            return run_forecast(_window())
+
+        @task
+        def order_list() -> dict:
+            """Safety stock, reorder point, order-up-to and recommended quantities (models.order_recommendations)."""
+            from ltvzaiko_tasks.stages.model_tasks import run_orders
+
+            return run_orders(_window())
+
+        [customer_value() >> item_value(), demand_forecast()] >> order_list()
+
+    decisions = DbtTaskGroup(
+        group_id="decisions",
+        project_config=dbt_cosmos.project_config(),
+        profile_config=dbt_cosmos.profile_config(),
+        execution_config=dbt_cosmos.execution_config(),
+        render_config=dbt_cosmos.render_config(select=[dbt_cosmos.DECISIONS_TAG]),
         operator_args={"install_deps": False},
     )
 
@@ -112,7 +155,7 @@ def ltvzaiko_daily():
 
         swap_in_marts() >> run_summary()  # returns nothing, so `warehouse >> publish()` reaches the group's roots
 
-    ingest(validate()) >> warehouse >> publish()
+    ingest(validate()) >> warehouse >> models() >> decisions >> publish()
 
 
 ltvzaiko_daily()

@@ -35,23 +35,23 @@ def test_stage_order_ingest_validate_warehouse_publish(dagbag):
     assert "validate.gate_source" in ids
     assert "ingest.load_source" in ids
     assert "publish.run_summary" in ids
-    # Cosmos renders each model as run + test tasks (tests after each model)
-    for model in ("stg_store_pos__lines", "stg_erp__products", "stg_erp__locations", "mart_channel_sales_daily"):
-        assert f"warehouse.{model}.run" in ids
-        assert f"warehouse.{model}.test" in ids
+    # Cosmos renders each model as one `dbt build` task: the model, then its tests, before any dependant
+    for model in ("stg_store_pos__lines", "stg_erp__products", "stg_erp__locations", "int_sales_lines",
+                  "mart_channel_sales_daily", "mart_inventory_health", "mart_campaign_effect"):
+        assert f"warehouse.{model}_model_build" in ids
 
     def downstream(task_id):
         return dag.get_task(task_id).get_flat_relative_ids(upstream=False)
 
     # nothing is loaded before every file passed its gate
     assert "ingest.load_source" in downstream("validate.gate_source")
-    assert "warehouse.stg_store_pos__lines.run" in downstream("ingest.load_source")
-    assert "publish.run_summary" in downstream("warehouse.mart_channel_sales_daily.test")
+    assert "warehouse.stg_store_pos__lines_model_build" in downstream("ingest.load_source")
+    assert "publish.run_summary" in downstream("warehouse.mart_channel_sales_daily_model_build")
     # nothing reaches BI before every model and test of the run has passed
-    assert "publish.swap_in_marts" in downstream("warehouse.mart_channel_sales_daily.test")
+    assert "publish.swap_in_marts" in downstream("warehouse.mart_channel_sales_daily_model_build")
     assert "publish.run_summary" in downstream("publish.swap_in_marts")
     # a model's test gates its dependants
-    assert "warehouse.mart_channel_sales_daily.run" in downstream("warehouse.stg_store_pos__lines.test")
+    assert "warehouse.mart_channel_sales_daily_model_build" in downstream("warehouse.stg_store_pos__lines_model_build")
 
 
 def test_gate_and_load_fan_out_per_source(dagbag):
@@ -64,3 +64,22 @@ def test_gate_and_load_fan_out_per_source(dagbag):
     load = dag.get_task("ingest.load_source")
     assert load.is_mapped and load.retries == 2
     assert any(type(o).__name__ == "AssetAlias" for o in load.outlets)
+
+
+def test_models_run_between_the_warehouse_and_the_decision_marts(dagbag):
+    dag = dagbag.dags["ltvzaiko_daily"]
+    ids = set(dag.task_ids)
+
+    def downstream(task_id):
+        return dag.get_task(task_id).get_flat_relative_ids(upstream=False)
+
+    for t in ("models.customer_value", "models.item_value", "models.demand_forecast", "models.order_list"):
+        assert t in ids
+    # decision marts are rendered once, in their own group, after the models that feed them
+    assert "decisions.replenishment_order_list_model_build" in ids
+    assert not any(i.startswith("warehouse.replenishment_order_list") for i in ids)
+    assert "models.customer_value" in downstream("warehouse.mart_channel_sales_daily_model_build")
+    assert "models.order_list" in downstream("models.item_value")
+    assert "models.order_list" in downstream("models.demand_forecast")
+    assert "decisions.replenishment_order_list_model_build" in downstream("models.order_list")
+    assert "publish.swap_in_marts" in downstream("decisions.replenishment_order_list_model_build")

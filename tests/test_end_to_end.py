@@ -1,51 +1,109 @@
 """The thin slice for real: landing files → raw → GX gate → dbt (Cosmos) → mart → run summary, through Airflow."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pandas as pd
 import psycopg
 import pytest
+from psycopg import sql
 
 from conftest import cli
 
 pytestmark = pytest.mark.e2e
 
 
+def _tax_contained(amount: pd.Series) -> pd.Series:
+    """Consumption tax inside a tax-inclusive yen amount, rounded toward zero (10 %: floor(|a| × 10 / 110))."""
+    return amount.apply(lambda a: (1 if a >= 0 else -1) * (abs(int(a)) * 10 // 110))
+
+
+def _mall_lines(path, units_col, amount) -> pd.DataFrame:
+    df = pd.read_csv(path, encoding="cp932", dtype=str, keep_default_na=False)
+    if df.empty:
+        return pd.DataFrame(columns=["units", "gross", "tax"])
+    num = lambda c: pd.to_numeric(df[c]).astype("int64")  # noqa: E731
+    gross = amount(num)
+    return pd.DataFrame({"units": num(units_col), "gross": gross, "tax": _tax_contained(gross)})
+
+
+# each mall's tax-inclusive line amount as docs/formats/malls.md defines it (malls deliver no tax column)
+_MALLS = {
+    "mall_ichiba": ("個数", lambda n: n("小計")),
+    "mall_bazaar": ("数量", lambda n: n("商品価格") - n("プロモーション割引")),
+    "mall_plaza": ("数量", lambda n: n("単価") * n("数量") - n("値引き")),
+}
+
+
 def _file_totals(landing, dates):
-    frames = [pd.read_csv(next((landing / "store_pos" / d).glob("*.csv")), dtype={"member_card_id": str})
-              for d in dates]
-    pos = pd.concat(frames)
-    pos["sales_date"] = pos["sold_at"].str[:10]
-    pos["net"] = pos["line_amount_jpy"] - pos["tax_jpy"]
-    return pos.groupby("sales_date").agg(units=("quantity", "sum"), net_sales=("net", "sum"),
-                                         gross=("line_amount_jpy", "sum"), receipts=("receipt_no", "nunique"))
+    """Per business date × channel, straight from the landing files (independently of the ingest code and dbt):
+    units net of returns, tax-inclusive sales and tax-exclusive net sales, returns on the day they were booked."""
+    parts = []
+    for d in dates:
+        for path in sorted((landing / "store_pos" / d).glob("*.csv")):
+            pos = pd.read_csv(path, dtype={"member_card_id": str})
+            parts.append(pd.DataFrame({"channel": "store", "units": pos["quantity"], "gross": pos["line_amount_jpy"],
+                                       "tax": pos["tax_jpy"]}).assign(sales_date=d))
+        for path in sorted((landing / "ec_orders" / d).glob("*.jsonl")):
+            lines = [ln for rec in map(json.loads, path.read_text(encoding="utf-8").splitlines()) for ln in rec["lines"]]
+            parts.append(pd.DataFrame({"units": [ln["quantity"] for ln in lines],
+                                       "gross": [ln["line_amount_jpy"] for ln in lines],
+                                       "tax": [ln["tax_jpy"] for ln in lines]}, dtype="int64"
+                                      ).assign(channel="ec", sales_date=d))
+        for mall, (units_col, amount) in _MALLS.items():
+            for path in sorted((landing / mall / d).glob("*.csv")):
+                parts.append(_mall_lines(path, units_col, amount).assign(channel="mall", sales_date=d))
+    lines = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    lines["net"] = lines["gross"] - lines["tax"]
+    return lines.groupby(["sales_date", "channel"]).agg(units=("units", "sum"), net_sales=("net", "sum"),
+                                                         gross=("gross", "sum")).astype("int64")
 
 
-def _mart_totals(conn):
+def _mart_totals(conn, schema: str = "marts"):
     return pd.DataFrame(conn.execute(
-        "select sales_date::text, sum(units)::bigint, sum(net_sales_jpy)::bigint, sum(sales_incl_tax_jpy)::bigint "
-        "from marts.mart_channel_sales_daily group by 1 order by 1").fetchall(),
-        columns=["sales_date", "units", "net_sales", "gross"]).set_index("sales_date")
+        "select sales_date::text, channel, sum(units)::bigint, sum(net_sales_jpy)::bigint, "
+        f"sum(sales_incl_tax_jpy)::bigint from {schema}.mart_channel_sales_daily group by 1, 2 order by 1, 2"
+    ).fetchall(), columns=["sales_date", "channel", "units", "net_sales", "gross"]).set_index(["sales_date", "channel"])
+
+
+def _mart_checksum(conn) -> dict:
+    """A checksum per published mart (table contents, order-independent)."""
+    names = [r[0] for r in conn.execute("select table_name from information_schema.tables "
+                                        "where table_schema = 'marts' order by 1")]
+    return {n: conn.execute(sql.SQL("select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from {} t")
+                            .format(sql.Identifier("marts", n))).fetchone()[0] for n in names}
+
+
+DATES = ["2025-04-01", "2025-04-02", "2025-04-03"]
 
 
 def test_backfill_then_daily_run_reconcile_to_the_files(warehouse, manifest, tiny_landing):
     # a backfill window in one DAG run, then the next day as a normal daily run
     cli("run", "--landing", str(tiny_landing), "--from", "2025-04-01", "--to", "2025-04-02")
     cli("run", "--landing", str(tiny_landing), "--date", "2025-04-03")
-    dates = ["2025-04-01", "2025-04-02", "2025-04-03"]
-    expected = _file_totals(tiny_landing, dates)
+    expected = _file_totals(tiny_landing, DATES)
     with psycopg.connect(warehouse.url) as conn:
         got = _mart_totals(conn)
-        assert list(got.index) == dates
-        for d in dates:
-            assert got.loc[d, "units"] == expected.loc[d, "units"]
-            assert got.loc[d, "net_sales"] == expected.loc[d, "net_sales"]  # to the yen, tax-exclusive
-            assert got.loc[d, "gross"] == expected.loc[d, "gross"]
-        # the mart has the store channel and style columns filled
-        assert conn.execute("select distinct channel from marts.mart_channel_sales_daily").fetchall() == [("store",)]
+        assert sorted({d for d, _ in got.index}) == DATES
+        # every channel, every date, to the yen: units, tax-exclusive net sales, tax-inclusive sales
+        assert list(got.index) == list(expected.index)
+        pd.testing.assert_frame_equal(got[["units", "net_sales", "gross"]], expected[["units", "net_sales", "gross"]],
+                                      check_dtype=False)
+        # all three channels reach the mart, with the style columns filled
+        assert conn.execute("select distinct channel from marts.mart_channel_sales_daily order by 1").fetchall() == [
+            (c,) for c in sorted({c for _, c in expected.index})]
+        assert {c for _, c in expected.index} == {"store", "ec", "mall"}
         assert conn.execute("select count(*) from marts.mart_channel_sales_daily where style_id is null"
                             ).fetchone() == (0,)
+        # every mart of SPEC §5 built so far was published, the decision marts included
+        published = {r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'")}
+        assert {"mart_channel_sales_daily", "mart_inventory_health", "mart_campaign_effect", "mart_sell_through",
+                "mart_customer_ltv", "mart_zpm", "replenishment_order_list", "mart_forecast_accuracy"} <= published
+        # the model stages ran for the as-of date and said why three days are too few to fit on
+        fit = conn.execute("select status, message from models.ltv_fit where as_of_date = '2025-04-03'").fetchone()
+        assert fit[0] in ("scored", "insufficient_history") and (fit[0] == "scored" or "repeat customers" in fit[1])
         # publish recorded both runs
         runs = conn.execute("select business_date_from::text, business_date_to::text, mart_rows "
                             "from ops.run_summary order by published_at").fetchall()
@@ -54,58 +112,73 @@ def test_backfill_then_daily_run_reconcile_to_the_files(warehouse, manifest, tin
             "select 1 from marts.mart_channel_sales_daily").fetchall())
 
 
-def test_rerunning_a_date_does_not_duplicate(warehouse, manifest, tiny_landing):
-    cli("run", "--landing", str(tiny_landing), "--date", "2025-04-01")
-    with psycopg.connect(warehouse.url) as conn:
-        raw = conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-01'").fetchone()[0]
-    lines_in_file = len(pd.read_csv(next((tiny_landing / "store_pos" / "2025-04-01").glob("*.csv"))))
-    assert raw == lines_in_file
-
-
-def _mart_checksum(conn) -> str:
-    return conn.execute("select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) "
-                        "from marts.mart_channel_sales_daily t").fetchone()[0]
-
-
-def test_bad_file_stops_the_run_at_the_gate_and_a_fixed_file_loads(warehouse, manifest, tiny_landing, tmp_path,
-                                                                   session_home):
+def test_bad_file_stops_the_run_at_the_gate_and_a_redelivery_reruns_identically(warehouse, manifest, tiny_landing,
+                                                                               tmp_path, session_home):
     bad = tmp_path / "landing"
     shutil.copytree(tiny_landing, bad)
-    pos = next((bad / "store_pos" / "2025-04-02").glob("*.csv"))
+    pos = next((bad / "store_pos" / "2025-04-03").glob("*.csv"))
     good_bytes = pos.read_bytes()
     df = pd.read_csv(pos, dtype=str, keep_default_na=False)
     df.loc[1, "quantity"] = "two"
     df.to_csv(pos, index=False)
-    cli("run", "--landing", str(tiny_landing), "--date", "2025-04-02")  # a good state BI already reads
     with psycopg.connect(warehouse.url) as conn:
         runs_before = conn.execute("select count(*) from ops.run_summary").fetchone()[0]
-        mart_before = _mart_checksum(conn)
-        raw_before = conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-02'"
+        marts_before = _mart_checksum(conn)
+        raw_before = conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-03'"
                                   ).fetchone()[0]
+    assert raw_before > 0  # the previous test's state, which BI reads
 
-    proc = cli("run", "--landing", str(bad), "--date", "2025-04-02", check=False)
+    proc = cli("run", "--landing", str(bad), "--date", "2025-04-03", check=False)
     assert proc.returncode != 0
     assert pos.name in proc.stderr and "quantity" in proc.stderr and "two" in proc.stderr
+    # ops can open the Great Expectations Data Docs of the failing validation from the message
+    assert "Data Docs" in proc.stderr
+    docs = list((session_home / "data_docs").glob("*/store_pos/validations/**/*.html"))
+    assert docs and any("quantity" in d.read_text(encoding="utf-8") for d in docs)
     with psycopg.connect(warehouse.url) as conn:
         assert conn.execute("select count(*) from ops.run_summary").fetchone()[0] == runs_before  # publish never ran
-        assert _mart_checksum(conn) == mart_before  # the marts BI reads are as they were
-        assert conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-02'"
+        assert _mart_checksum(conn) == marts_before  # the marts BI reads are as they were
+        assert conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-03'"
                             ).fetchone()[0] == raw_before  # nothing half-loaded
         status = conn.execute("select status from raw.load_audit where file_name = %s order by audit_id desc "
                               "limit 1", (pos.name,)).fetchone()[0]
         assert status == "quarantined"
     # moved aside with its reason, never deleted
     assert not pos.exists()
-    kept = session_home / "quarantine" / "store_pos" / "2025-04-02"
+    kept = session_home / "quarantine" / "store_pos" / "2025-04-03"
     reasons = list(kept.glob("*.reason.json"))
     assert reasons and any("two" in r.read_text(encoding="utf-8") for r in reasons)
 
-    # the supplier re-delivers a good file: the rerun loads every line exactly once and publishes
+    # the supplier re-delivers the good file: the rerun of the date publishes, loads every line exactly once,
+    # and gives the same marts as before (a rerun is idempotent)
     pos.write_bytes(good_bytes)
-    cli("run", "--landing", str(bad), "--date", "2025-04-02")
+    cli("run", "--landing", str(bad), "--date", "2025-04-03")
     with psycopg.connect(warehouse.url) as conn:
-        raw_after = conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-02'"
-                                 ).fetchone()[0]
+        assert conn.execute("select count(*) from raw.store_pos_lines where _business_date = '2025-04-03'"
+                            ).fetchone()[0] == len(pd.read_csv(pos))
         assert conn.execute("select count(*) from ops.run_summary").fetchone()[0] == runs_before + 1
-        assert _mart_checksum(conn) == mart_before  # same data, same marts
-    assert raw_after == len(pd.read_csv(pos))
+        assert _mart_checksum(conn) == marts_before
+
+
+def test_failing_dbt_test_keeps_previous_marts_and_names_the_test(warehouse, manifest, tiny_landing):
+    with psycopg.connect(warehouse.url, autocommit=True) as conn:
+        before = _mart_checksum(conn)
+        # a bug upstream lets a line with an unknown SKU into raw (outside the run's date)
+        cols = [r[0] for r in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' "
+            "and table_name = 'store_pos_lines' and column_name not like '\\_%' order by ordinal_position")]
+        row = conn.execute(sql.SQL("select {} from raw.store_pos_lines limit 1").format(
+            sql.SQL(", ").join(map(sql.Identifier, cols)))).fetchone()
+        values = dict(zip(cols, row))
+        values.update(sku_code="ZZ-NOT-A-SKU", receipt_no="ZZ-INJECTED", sold_at="2025-03-01T10:00:00+09:00")
+        conn.execute(sql.SQL("insert into raw.store_pos_lines (_business_date, _source_file, {}) "
+                             "values ('2025-03-01', 'injected.csv', {})").format(
+            sql.SQL(", ").join(map(sql.Identifier, values)), sql.SQL(", ").join(sql.Placeholder() * len(values))),
+            list(values.values()))
+        try:
+            proc = cli("run", "--landing", str(tiny_landing), "--date", "2025-04-03", check=False)
+            assert proc.returncode != 0
+            assert "stg_store_pos__lines" in proc.stderr and "sku" in proc.stderr  # the failing model/test is named
+            assert _mart_checksum(conn) == before  # BI still reads the previous, tested marts
+        finally:
+            conn.execute("delete from raw.store_pos_lines where _source_file = 'injected.csv'")

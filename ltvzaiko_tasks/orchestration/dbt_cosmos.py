@@ -42,5 +42,5 @@ DECISIONS_TAG = "tag:decisions"
 
 
 def render_config(select: list[str] | None = None, exclude: list[str] | None = None) -> RenderConfig:
-    return RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH,
+    return RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
                         select=select or [], exclude=exclude or [])

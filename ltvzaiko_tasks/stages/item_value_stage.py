@@ -56,7 +56,9 @@ def compute_item_value(lines: pd.DataFrame, scores: pd.DataFrame, stock: pd.Data
     for col in ITEM_VALUE_COLUMNS:
         if col not in out.columns:
             out[col] = np.nan
-    return out[list(ITEM_VALUE_COLUMNS)]
+    # unbounded ratios (cover of stock that does not sell, GMROI on zero inventory) are unknown, not infinite:
+    # null in the warehouse, where numeric types have no infinity
+    return out[list(ITEM_VALUE_COLUMNS)].replace([np.inf, -np.inf], np.nan)
 
 
 def value_items(conn: psycopg.Connection, as_of: date, history_days: int = 365) -> dict:

@@ -31,7 +31,9 @@ def _inputs(seed=1):
     stock = pd.DataFrame([(s, (AS_OF - timedelta(days=d)).isoformat(), 50 if s != "SKU19" else 5000, 1500)
                           for s in skus for d in range(0, 56, 7)],
                          columns=["sku_id", "snapshot_date", "on_hand_units", "unit_cost_jpy"])
-    return lines, scores, stock
+    dead = pd.DataFrame({"sku_id": ["SKU99"], "snapshot_date": [AS_OF.isoformat()], "on_hand_units": [40],
+                         "unit_cost_jpy": [900]})  # in stock, never sold: unbounded cover
+    return lines, scores, pd.concat([stock, dead], ignore_index=True)
 
 
 def test_every_sku_gets_a_class_and_a_zpm_cell():
@@ -44,8 +46,10 @@ def test_every_sku_gets_a_class_and_a_zpm_cell():
     buyers = set(lines["customer_key"].dropna())
     total = scores.set_index("customer_key").loc[sorted(buyers), "clv"].sum()
     assert abs(out["clv_contribution_jpy"].sum() - total) < 1e-6 * total
-    # the item with 5,000 units on hand and few sales has the longest cover
+    # the item with 5,000 units on hand and few sales has the longest measurable cover; a never-sold one has none
     assert out.set_index("sku_id")["weeks_of_cover"].idxmax() == "SKU19"
+    assert pd.isna(out.set_index("sku_id").loc["SKU99", "weeks_of_cover"])
+    assert not np.isinf(out.select_dtypes("number").to_numpy(dtype=float)).any()  # numeric has no infinity
     assert out.set_index("sku_id").loc["SKU00", "ltv_class"] == "高"  # the best seller of the best customers
 
 

@@ -9,9 +9,10 @@ renamed as (
         location_name,
         channel,
         region,
-        prefecture,
-        size_class,
-        cast(opened_on as date)          as opened_on
+        prefecture                       as prefecture_code,
+        nullif(size_class, '')           as size_class,
+        {{ to_date('opened_on') }}       as opened_on,
+        _business_date                   as snapshot_date
     from source
 )
 

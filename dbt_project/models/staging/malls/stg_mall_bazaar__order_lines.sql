@@ -1,0 +1,53 @@
+-- バザールモール (M02) order report: shipped lines and returns (返品: original order number and time, negative quantity
+-- and amounts, booked on the business date). Prices are tax-inclusive; the tax they contain is computed
+-- with the consumption-tax rule (macros/money.sql) so mall sales compare with store and EC sales.
+with source as (
+    select * from {{ source('malls', 'mall_bazaar_order_lines') }}
+),
+
+renamed as (
+    select
+        order_no || ':' || case when order_status = '返品' then 'R' || to_char(_business_date, 'YYYYMMDD') else 'S' end
+            || ':' || sku_code                                as sales_line_id,
+        order_no                                              as order_id,
+        case when order_status = '返品' then 'returned' else 'shipped' end as order_status,
+        order_status = '返品'                                 as is_return,
+        '{{ var("mall_locations")["mall_bazaar"] }}' as location_id,
+        sku_code                                              as sku_id,
+        {{ jst_timestamp('ordered_at', 'iso_offset') }}       as ordered_at,
+        {{ jst_timestamp('updated_at', 'iso_offset') }}       as booked_at,
+        cast(quantity as integer)                             as quantity,
+        {{ yen('gross_amount_jpy') }} / nullif(cast(quantity as integer), 0) as unit_price_incl_tax_jpy,
+        coalesce({{ yen('discount_jpy') }}, 0)                as discount_incl_tax_jpy,
+        {{ yen('gross_amount_jpy') }} - coalesce({{ yen('discount_jpy') }}, 0) as sales_incl_tax_jpy,
+        {{ yen('shipping_fee_jpy') }}                         as shipping_fee_incl_tax_jpy,
+        {{ identity_hash("'mall:" ~ var("mall_locations")["mall_bazaar"] ~ "'", 'buyer_id') }} as mall_buyer_hash,
+        _business_date                                        as business_date,
+        _source_file                                          as source_file,
+        _loaded_at                                            as loaded_at
+    from source
+)
+
+select
+    sales_line_id,
+    order_id,
+    order_status,
+    is_return,
+    location_id,
+    sku_id,
+    ordered_at,
+    booked_at,
+    {{ jst_date('booked_at') }}                               as sales_date,
+    {{ jst_date('ordered_at') }}                              as original_order_date,
+    quantity,
+    unit_price_incl_tax_jpy,
+    discount_incl_tax_jpy,
+    sales_incl_tax_jpy,
+    {{ tax_included_in('sales_incl_tax_jpy') }}               as tax_jpy,
+    {{ excluding_tax('sales_incl_tax_jpy') }}                 as net_sales_jpy,
+    shipping_fee_incl_tax_jpy,
+    mall_buyer_hash,
+    business_date,
+    source_file,
+    loaded_at
+from renamed
