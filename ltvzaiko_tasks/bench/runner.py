@@ -45,7 +45,20 @@ def run_bench(scale: str, days: int, steps: list[str], work: Path, url: str, see
     summary = {}
     if ing.get("rows_per_second") and raw.get("rows_per_second"):
         summary["ingest_vs_raw_copy"] = ing["rows_per_second"] / raw["rows_per_second"]
+        summary["load_vs_raw_copy"] = (ing.get("load_rows_per_second") or 0) / raw["rows_per_second"]
+    fc, ltv, dbt = results.get("forecast", {}), results.get("ltv", {}), results.get("dbt_build", {})
+    stages = {"generate": results.get("world", {}).get("seconds"), "gate": ing.get("gate_seconds"),
+              "load": ing.get("load_seconds"), "dbt_build_full": dbt.get("full_seconds"),
+              "dbt_build_incremental": dbt.get("incremental_seconds"), "forecast_fit": fc.get("fit_s"),
+              "ltv_fit_and_score": ltv.get("fit_and_score_s"), "orders": results.get("orders", {}).get("seconds")}
     return {"benchmark": "ltvzaiko", "scale": scale, "days": days, "seed": seed,
             "started_at": datetime.now(timezone.utc).isoformat(), "machine": {
                 "python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+            # the headline figures of SPEC §8, then every step's own report
+            "stages_s": {k: v for k, v in stages.items() if v is not None},
+            "peak_rss_mb": max((r.get("peak_rss_mb") or 0) for r in results.values()) if results else None,
+            "load_rows_per_s": ing.get("load_rows_per_second"), "gate_and_load_rows_per_s": ing.get("rows_per_second"),
+            "copy_rows_per_s": raw.get("rows_per_second"),
+            "forecast": {k: fc.get(k) for k in ("wape", "wape_seasonal_naive", "wape_statsforecast") if k in fc},
+            "ltv_fit_1m_customers_s": ltv.get("ltv_fit_1m_customers_s"),
             "steps": results, "summary": summary}
