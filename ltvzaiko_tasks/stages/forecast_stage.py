@@ -60,13 +60,20 @@ def _config(horizon: int) -> ForecastConfig:
                           hierarchy=("style_id", "location_id"), exogenous=(), seed=0)
 
 
+def _as_bool(col: pd.Series) -> pd.Series:
+    """Booleans as they arrive: bool, 0/1, or PostgreSQL's CSV spelling 't'/'f' (never truthy strings)."""
+    if not (pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col)):
+        return col.astype(str).str.lower().isin(["t", "true", "1"])
+    return col.fillna(0).astype(bool)
+
+
 def to_long_history(demand: pd.DataFrame) -> pd.DataFrame:
     """``sku_id, location_id, sales_date, units, stockout_flag, style_id`` → the forecaster's long table."""
     out = pd.DataFrame({
         "series_id": demand["sku_id"].astype(str) + SERIES_SEP + demand["location_id"].astype(str),
         "ds": pd.to_datetime(demand["sales_date"]),
         "y": demand["units"].astype(float).clip(lower=0),
-        "censored": demand["stockout_flag"].astype(bool),
+        "censored": _as_bool(demand["stockout_flag"]),
         "style_id": demand["style_id"].astype(str),
         "location_id": demand["location_id"].astype(str),
     })
@@ -149,7 +156,7 @@ def sell_out_dates(forecast: pd.DataFrame, on_hand: pd.DataFrame, as_of: date) -
 def forecast_demand(conn: psycopg.Connection, as_of: date, settings: ForecastSettings = ForecastSettings()) -> dict:
     """Read demand history, forecast, backtest, and replace ``as_of``'s rows in the ``models`` tables."""
     start = as_of - timedelta(days=settings.history_days)
-    demand = read_frame(conn, "select sku_id, location_id, style_id, sales_date, units_sold as units, stockout_flag, "
+    demand = read_frame(conn, "select sku_id, location_id, style_id, sales_date, units_sold as units, stockout_flag::int as stockout_flag, "
                               "on_hand_units from intermediate.int_demand_daily where sales_date between %s and %s",
                         (start, as_of), dtypes={"sku_id": "string", "location_id": "string", "style_id": "string"})
     if demand.empty:

@@ -53,8 +53,12 @@ def replace_rows(conn: psycopg.Connection, table: str, frame: pd.DataFrame, colu
         cond = sql.SQL(" and ").join(sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder()) for k in where)
         conn.execute(sql.SQL("delete from {} where {}").format(sql.Identifier(schema, table), cond),
                      list(where.values()))
+        out = frame[list(columns)].copy()
+        for col, typ in columns.items():  # pandas keeps integers with gaps as floats ("5.0"): write them whole
+            if typ.split()[0] in ("integer", "bigint", "smallint") and out[col].dtype.kind == "f":
+                out[col] = pd.to_numeric(out[col]).round().astype("Int64")
         buf = io.StringIO()
-        frame[list(columns)].to_csv(buf, index=False, header=False)
+        out.to_csv(buf, index=False, header=False)
         data = buf.getvalue().encode("utf-8")
         target = sql.SQL("copy {} ({}) from stdin with (format csv)").format(
             sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns)))

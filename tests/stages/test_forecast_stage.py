@@ -63,3 +63,11 @@ def test_sell_out_date_is_the_day_cumulative_demand_reaches_stock():
     assert out.loc["A", "sell_out_date"] == "2025-07-03"  # 2, 4, 6 >= 5
     assert pd.isna(out.loc["B", "sell_out_date"])  # not within the horizon
     assert out.loc["A", "days_of_cover"] == pytest.approx(2.5)
+
+
+def test_stockout_flags_spelled_by_postgres_are_read_as_booleans():
+    from ltvzaiko_tasks.stages.forecast_stage import to_long_history
+
+    df = _demand(n_sku=1, days=3)
+    df["stockout_flag"] = ["f", "t", "f"] * 2  # COPY ... csv writes booleans as t / f
+    assert to_long_history(df)["censored"].tolist() == [False, True, False] * 2
