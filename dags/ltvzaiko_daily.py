@@ -11,7 +11,7 @@ builds the warehouse with dbt (tests after each model) and publishes a run summa
 | `warehouse` | dbt staging → marts through Cosmos, each model followed by its tests; marts are built aside in `marts_build` |
 | `models` | customer LTV (BG/NBD + Gamma-Gamma), item value + ZPM, XGBoost demand forecast with a backtest, the replenishment order list, into `models.*` |
 | `decisions` | dbt marts from the model outputs (customer LTV, item LTV, ZPM, forecast accuracy, order list), tests after each |
-| `publish` | swaps the tested marts into `marts` in one transaction (BI never sees a half-built or failing mart), then records row counts in `ops.run_summary` |
+| `publish` | swaps the tested marts into `marts` in one transaction (BI never sees a half-built or failing mart), then records row counts in `ops.run_summary` and regenerates the dbt docs site (`$LTVZAIKO_HOME/dbt_docs/static_index.html`) |
 
 **Run conf**: `business_date` (YYYY-MM-DD) for one day, or `date_from` / `date_to` for a backfill window
 loaded in one run; `landing_dir` overrides `LTVZAIKO_LANDING_DIR`. A scheduled run (06:00 JST) loads the
@@ -153,7 +153,15 @@ def ltvzaiko_daily():
             ctx = get_current_context()
             return record_run_summary(ctx["run_id"], _window(), {})
 
-        swap_in_marts() >> run_summary()  # returns nothing, so `warehouse >> publish()` reaches the group's roots
+        @task
+        def dbt_docs() -> str:
+            """`dbt docs generate --static`: $LTVZAIKO_HOME/dbt_docs/static_index.html for ops and BI."""
+            from ltvzaiko_tasks.stages.publish_stage import publish_dbt_docs
+
+            return publish_dbt_docs()
+
+        swapped = swap_in_marts()
+        swapped >> [run_summary(), dbt_docs()]  # returns nothing, so `warehouse >> publish()` reaches the roots
 
     ingest(validate()) >> warehouse >> models() >> decisions >> publish()
 

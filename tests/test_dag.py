@@ -50,6 +50,7 @@ def test_stage_order_ingest_validate_warehouse_publish(dagbag):
     # nothing reaches BI before every model and test of the run has passed
     assert "publish.swap_in_marts" in downstream("warehouse.mart_channel_sales_daily_model_build")
     assert "publish.run_summary" in downstream("publish.swap_in_marts")
+    assert "publish.dbt_docs" in downstream("publish.swap_in_marts")
     # a model's test gates its dependants
     assert "warehouse.mart_channel_sales_daily_model_build" in downstream("warehouse.stg_store_pos__lines_model_build")
 

@@ -78,7 +78,7 @@ def _mart_checksum(conn) -> dict:
 DATES = ["2025-04-01", "2025-04-02", "2025-04-03"]
 
 
-def test_backfill_then_daily_run_reconcile_to_the_files(warehouse, manifest, tiny_landing):
+def test_backfill_then_daily_run_reconcile_to_the_files(warehouse, manifest, tiny_landing, session_home):
     # a backfill window in one DAG run, then the next day as a normal daily run
     cli("run", "--landing", str(tiny_landing), "--from", "2025-04-01", "--to", "2025-04-02")
     cli("run", "--landing", str(tiny_landing), "--date", "2025-04-03")
@@ -104,6 +104,9 @@ def test_backfill_then_daily_run_reconcile_to_the_files(warehouse, manifest, tin
         # the model stages ran for the as-of date and said why three days are too few to fit on
         fit = conn.execute("select status, message from models.ltv_fit where as_of_date = '2025-04-03'").fetchone()
         assert fit[0] in ("scored", "insufficient_history") and (fit[0] == "scored" or "repeat customers" in fit[1])
+        # publish regenerated the dbt docs site: every mart documented, Japanese terms included (JSON-escaped)
+        site = (session_home / "dbt_docs" / "static_index.html").read_text(encoding="utf-8")
+        assert "replenishment_order_list" in site and "\\u7c97\\u5229" in site  # 粗利, gross profit
         # publish recorded both runs
         runs = conn.execute("select business_date_from::text, business_date_to::text, mart_rows "
                             "from ops.run_summary order by published_at").fetchall()

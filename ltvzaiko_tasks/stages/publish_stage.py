@@ -33,6 +33,13 @@ def swap_in_built_marts() -> list[str]:
         return swap_in_marts(conn)
 
 
+def publish_dbt_docs() -> str:
+    """Regenerate the dbt docs site after the marts are published; returns the file to open."""
+    from ..orchestration.dbt_manifest import generate_docs
+
+    return str(generate_docs(resolve_target().url))
+
+
 def record_run_summary(run_id: str, window: RunWindow, stage_figures: dict) -> dict:
     from psycopg import sql
 
