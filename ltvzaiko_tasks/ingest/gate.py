@@ -1,8 +1,9 @@
 """The quality gate of one source over a run's business dates.
 
 For every landing file: byte-level checks, decoding and header mapping into a canonical CSV
-(``readers.normalise``), then the source's Great Expectations suite. A failing file is moved to
-quarantine with its reason and audited; the gate then fails naming every bad file and rule.
+(``readers.normalise``), then the source's Great Expectations suite (one suite run over many files of the
+window, each file alone only when that run fails). A failing file is moved to quarantine with its reason and
+audited; the gate then fails naming every bad file and rule.
 Files that pass are handed to the loader; nothing is loaded by the gate.
 """
 from __future__ import annotations
@@ -109,12 +110,34 @@ def _loaded_master_values(conn: psycopg.Connection, master: Source, columns: lis
             col=sql.Identifier(c), tbl=table), (latest,))} for c in columns}
 
 
+WINDOW_ROWS = 200_000
+"""Most rows of a source checked together in one suite run (bounds the memory of a long backfill)."""
+
+
+@dataclass
+class _Checked:
+    """One landing file on its way through the gate."""
+    business_date: str
+    path: Path
+    started: datetime
+    nf: NormalisedFile | None = None
+    frame: pd.DataFrame | None = None
+    """The canonical rows, while the file waits for its suite run."""
+    violations: list[RuleViolation] = field(default_factory=list)
+
+
 def gate_source(source: Source, landing: Path, dates: list[str], work_dir: Path, quarantine_dir: Path,
                 conn: psycopg.Connection, run_id: str | None = None, flatteners: dict | None = None,
-                runner=None) -> GateResult:
-    """Check every file of ``source`` for ``dates``; quarantine the bad ones; raise if any was bad."""
+                runner=None, window_rows: int = WINDOW_ROWS) -> GateResult:
+    """Check every file of ``source`` for ``dates``; quarantine the bad ones; raise if any was bad.
+
+    Each file is normalised (byte-level and header checks) on its own. Their rows are then checked by the
+    source's suite together, up to ``window_rows`` rows per suite run, every date-dependent rule against each
+    row's own business date (a suite run costs about the same whatever its rows). When such a run fails,
+    each of its files is checked on its own, so a bad file is reported exactly as if it had been alone.
+    """
     from ..quality.runner import SuiteRunner
-    from ..quality.suites import expectations_for
+    from ..quality.suites import expectations_for, window_expectations, window_frame
 
     if flatteners is None:
         from .flatteners import FLATTENERS as flatteners
@@ -123,6 +146,62 @@ def gate_source(source: Source, landing: Path, dates: list[str], work_dir: Path,
     result = GateResult(source=source.name)
     failures: list[str] = []
     missing: list[str] = []
+    refs_by_date: dict[str, dict[str, set[str]]] = {}
+    pending: list[_Checked] = []  # in date and file order, decided together by flush()
+
+    def check_alone(c: _Checked) -> None:
+        verdict = runner.validate(c.frame, source.name,
+                                  expectations_for(source, c.business_date, refs_by_date[c.business_date]),
+                                  str(c.path), redact_columns=source.pii)
+        log.info(verdict.message())
+        c.violations = verdict.violations
+
+    def flush() -> None:
+        waiting = [c for c in pending if c.frame is not None]
+        if len(waiting) == 1:
+            check_alone(waiting[0])
+        elif waiting:
+            parts = [(c.business_date, str(c.path), c.frame) for c in waiting]
+            dates_here = sorted({c.business_date for c in waiting})
+            verdict = runner.validate(
+                window_frame(source, parts, refs_by_date), source.name,
+                window_expectations(source, {d: refs_by_date[d] for d in dates_here}),
+                f"{len(waiting)} {source.name} files of {dates_here[0]}..{dates_here[-1]}",
+                redact_columns=source.pii)
+            if verdict.success:
+                log.info(verdict.message())
+            else:  # rules only: the window's derived columns are not redacted, its files' own reasons are
+                log.info("%s: %s broken; checking its files one by one to name the bad ones", verdict.subject,
+                         ", ".join(v.rule for v in verdict.violations))
+                for c in waiting:
+                    check_alone(c)
+        for c in pending:
+            c.frame = None
+            _decide(c)
+        pending.clear()
+
+    def _decide(c: _Checked) -> None:
+        nf, path, d, violations = c.nf, c.path, c.business_date, c.violations
+        if not violations:
+            result.accepted.append({k: str(v) if isinstance(v, Path) else v for k, v in asdict(nf).items()})
+            return
+        rows_read = nf.rows if nf else None
+        sha = nf.sha256 if nf else _safe_sha(path)
+        target = quarantine_file(path, quarantine_dir, source.name, d, sha, violations, run_id)
+        if nf is not None:
+            nf.path.unlink(missing_ok=True)
+        message = f"{path.name}: " + "; ".join(str(v) for v in violations)
+        audit.record(conn, audit.AuditRow(
+            source=source.name, business_date=d, file_name=path.name, file_path=str(target),
+            status="quarantined", started_at=c.started, sha256=sha, bytes=_safe_size(target),
+            rows_read=rows_read, rows_loaded=0, rows_rejected=rows_read, message=message,
+            violations=[v.as_dict() for v in violations], run_id=run_id))
+        conn.commit()
+        failures.append(f"{path} → quarantined at {target}: " + "; ".join(str(v) for v in violations))
+        result.quarantined.append({"file": str(path), "quarantined_to": str(target),
+                                   "violations": [v.as_dict() for v in violations]})
+
+    waiting_rows = 0
     for d in dates:
         complete = [f for f in source.files_for(landing, d) if not is_in_flight(f)]
         result.in_flight += [str(f) for f in in_flight_files(source, landing, d)]
@@ -130,41 +209,28 @@ def gate_source(source: Source, landing: Path, dates: list[str], work_dir: Path,
             if source.required:
                 missing.append(f"{landing / source.folder / d / source.pattern}")
             continue
-        refs = reference_values(source, landing, d, conn, flatteners, work_dir)
+        refs_by_date[d] = reference_values(source, landing, d, conn, flatteners, work_dir)
         for path in complete:
-            started = datetime.now(timezone.utc)
+            c = _Checked(business_date=d, path=path, started=datetime.now(timezone.utc))
             out = work_dir / source.name / d / (path.name + ".canonical.csv")
-            violations: list[RuleViolation] = []
-            nf: NormalisedFile | None = None
             try:
-                nf = normalise(source, path, d, out, flatteners.get(source.name))
+                c.nf = normalise(source, path, d, out, flatteners.get(source.name))
             except LandingFileError as exc:
-                violations = exc.violations
-            rows_read = nf.rows if nf else None
-            if nf is not None and nf.rows == 0:
+                c.violations = exc.violations
+            if c.nf is not None and c.nf.rows == 0:
                 log.info("%s: no data rows, a valid empty delivery of %s", path, source.name)
-            elif nf is not None:
-                verdict = runner.validate(read_canonical(nf.path), source.name,
-                                          expectations_for(source, d, refs), str(path), redact_columns=source.pii)
-                log.info(verdict.message())
-                violations = verdict.violations
-            if not violations:
-                result.accepted.append({k: str(v) if isinstance(v, Path) else v for k, v in asdict(nf).items()})
-                continue
-            sha = nf.sha256 if nf else _safe_sha(path)
-            target = quarantine_file(path, quarantine_dir, source.name, d, sha, violations, run_id)
-            if nf is not None:
-                nf.path.unlink(missing_ok=True)
-            message = f"{path.name}: " + "; ".join(str(v) for v in violations)
-            audit.record(conn, audit.AuditRow(
-                source=source.name, business_date=d, file_name=path.name, file_path=str(target),
-                status="quarantined", started_at=started, sha256=sha, bytes=_safe_size(target),
-                rows_read=rows_read, rows_loaded=0, rows_rejected=rows_read, message=message,
-                violations=[v.as_dict() for v in violations], run_id=run_id))
-            conn.commit()
-            failures.append(f"{path} → quarantined at {target}: " + "; ".join(str(v) for v in violations))
-            result.quarantined.append({"file": str(path), "quarantined_to": str(target),
-                                       "violations": [v.as_dict() for v in violations]})
+            elif c.nf is not None:
+                c.frame = read_canonical(c.nf.path)
+                if list(c.frame.columns) != list(source.columns):  # the suite names it, on this file alone
+                    check_alone(c)
+                    c.frame = None
+                else:
+                    waiting_rows += len(c.frame)
+            pending.append(c)
+            if waiting_rows >= window_rows:
+                flush()
+                waiting_rows = 0
+    flush()
     if failures:
         raise QualityGateFailed(f"quality gate of {source.description} failed for {len(failures)} file(s): "
                                 + " | ".join(failures))
