@@ -275,6 +275,21 @@ def _print_demo_summary(first: str, last: str) -> None:
     console.print("  Airflow UI: .venv/bin/ltvzaiko airflow standalone   then open http://127.0.0.1:8080 "
                   f"(user admin, password in {s.airflow_home / 'simple_auth_manager_passwords.json.generated'})")
     console.print(f"  run logs:   {s.home / 'logs'}")
+    try:
+        from .report import build_report
+
+        with psycopg.connect(target.url) as conn:
+            orders = conn.execute("select count(*) filter (where recommended_order_qty > 0), "
+                                  "coalesce(sum(order_value_jpy), 0) from marts.replenishment_order_list "
+                                  "where as_of_date = %s", (last,)).fetchone()
+            scored = conn.execute("select count(*) from marts.mart_customer_ltv where as_of_date = %s",
+                                  (last,)).fetchone()[0]
+        console.print(f"  decisions:  {scored:,} customers scored (mart_customer_ltv); {orders[0]:,} order lines "
+                      f"worth ¥{int(orders[1]):,} at cost (replenishment_order_list 発注リスト)")
+        path = build_report(as_of=date.fromisoformat(last))
+        console.print(f"  report:     {path.resolve()}   (open it in a browser; 日本語 / English switch at the top)")
+    except Exception as exc:  # the summary above is the demo's result; a report problem is reported, not fatal
+        err.print(f"[yellow]warning:[/] could not write the report: {exc}")
 
 
 @app.command()
