@@ -114,5 +114,5 @@ def recommend_replenishment(conn: psycopg.Connection, as_of: date, policy: Reple
                      comment="Recommended orders per SKU x location with safety stock, reorder point, order-up-to")
     lines = int((out["order_qty"] > 0).sum()) if n else 0
     value = float(out["order_value_jpy"].sum()) if n else 0.0
-    log.info("orders %s: %d rows, %d order lines, ¥%,.0f", as_of, n, lines, value)
+    log.info("orders %s: %d rows, %d order lines, ¥%s at cost", as_of, n, lines, f"{value:,.0f}")
     return {"rows": n, "order_lines": lines, "order_value_jpy": value}
