@@ -115,12 +115,10 @@ def step_dbt_build(a: dict) -> dict:
     """``dbt build`` (models + tests) of the warehouse models on the ingested database, full then again."""
     from dbt.cli.main import dbtRunner
 
+    from ..orchestration.dbt_manifest import dbt_profile_env
     from ..settings import load_settings
 
-    u = urlsplit(_db_url(a["url"], a["db"]))
-    os.environ.update({"LTVZAIKO_DBT_HOST": u.hostname or "127.0.0.1", "LTVZAIKO_DBT_PORT": str(u.port or 5432),
-                       "LTVZAIKO_DBT_USER": u.username or "", "LTVZAIKO_DBT_PASSWORD": u.password or "",
-                       "LTVZAIKO_DBT_DBNAME": a["db"]})
+    os.environ.update(dbt_profile_env(_db_url(a["url"], a["db"])))
     project = load_settings().dbt_project_dir
     args = ["build", "--project-dir", str(project), "--profiles-dir", str(project), "--exclude", "tag:decisions",
             "--target-path", str(Path(a["work"]) / "dbt_target"), "--log-path", str(Path(a["work"]) / "dbt_logs"),
