@@ -28,26 +28,4 @@ renamed as (
     from source
 )
 
-select
-    sales_line_id,
-    order_id,
-    order_status,
-    is_return,
-    location_id,
-    sku_id,
-    ordered_at,
-    booked_at,
-    {{ jst_date('booked_at') }}                               as sales_date,
-    {{ jst_date('ordered_at') }}                              as original_order_date,
-    quantity,
-    unit_price_incl_tax_jpy,
-    discount_incl_tax_jpy,
-    sales_incl_tax_jpy,
-    {{ tax_included_in('sales_incl_tax_jpy') }}               as tax_jpy,
-    {{ excluding_tax('sales_incl_tax_jpy') }}                 as net_sales_jpy,
-    shipping_fee_incl_tax_jpy,
-    mall_buyer_hash,
-    business_date,
-    source_file,
-    loaded_at
-from renamed
+{{ mall_order_lines_select(['shipping_fee_incl_tax_jpy']) }}
