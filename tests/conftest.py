@@ -71,6 +71,72 @@ def tiny_landing(session_home) -> Path:
     return out
 
 
+
+# ---- the model world: one 50-day tiny world built through dbt and the model stages, shared by model tests ----
+import uuid  # noqa: E402
+from datetime import date  # noqa: E402
+from urllib.parse import unquote, urlsplit, urlunsplit  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+START, DAYS = "2025-02-01", 50
+DATES = [str(d.date()) for d in pd.date_range(START, periods=DAYS)]
+AS_OF = date.fromisoformat(DATES[-1])
+
+
+@pytest.fixture(scope="session")
+def built(warehouse, tmp_path_factory):
+    """Load a 50-day tiny world, build the warehouse, run the model stages and build the decision marts, once per
+    test session. Yields (database url, figures of each stage). Tests must not change this database; copy what
+    they corrupt into their own tables or roll back."""
+    import psycopg
+    from dbt.cli.main import dbtRunner
+    from psycopg import sql
+    from test_dbt_models import DBT_DIR, load_raw
+
+    from ltvzaiko_tasks.stages.customer_value_stage import score_customer_value
+    from ltvzaiko_tasks.stages.forecast_stage import ForecastSettings, forecast_demand
+    from ltvzaiko_tasks.stages.item_value_stage import value_items
+    from ltvzaiko_tasks.stages.orders_stage import recommend_replenishment
+    from ltvzaiko_tasks.world import generate_landing
+
+    tmp = tmp_path_factory.mktemp("model_stages")
+    generate_landing("tiny", seed=5, start=START, days=DAYS, out=tmp / "landing", write_truth=False)
+    name = f"ltvzaiko_models_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(warehouse.url, autocommit=True)
+    admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    url = urlunsplit(urlsplit(warehouse.url)._replace(path="/" + name))
+    load_raw(url, tmp / "landing", DATES, tmp / "work")
+    u = urlsplit(url)
+    env = {"LTVZAIKO_DBT_HOST": u.hostname or "127.0.0.1", "LTVZAIKO_DBT_PORT": str(u.port or 5432),
+           "LTVZAIKO_DBT_USER": unquote(u.username or ""), "LTVZAIKO_DBT_PASSWORD": unquote(u.password or ""),
+           "LTVZAIKO_DBT_DBNAME": name, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+
+    def dbt(*args):
+        res = dbtRunner().invoke([*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+                                  "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--quiet"])
+        assert res.success, f"dbt {' '.join(args)} failed: {res.exception or res.result}"
+
+    try:
+        dbt("build", "--exclude", "tag:decisions")
+        figures = {}
+        with psycopg.connect(url) as conn:
+            figures["customer_value"] = score_customer_value(conn, AS_OF)
+            figures["item_value"] = value_items(conn, AS_OF)
+            figures["forecast"] = forecast_demand(conn, AS_OF, ForecastSettings(horizon_days=14))
+            figures["orders"] = recommend_replenishment(conn, AS_OF)
+        dbt("build", "--select", "tag:decisions")
+        yield url, figures
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        admin.close()
+
+
+
 def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("LTVZAIKO_KEEP_TEST_HOME") != "1":
         shutil.rmtree(_SESSION_HOME, ignore_errors=True)
