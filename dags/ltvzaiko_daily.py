@@ -11,7 +11,11 @@ builds the warehouse with dbt (tests after each model) and publishes a run summa
 | `warehouse` | dbt staging → marts through Cosmos, each model followed by its tests; marts are built aside in `marts_build` |
 | `models` | customer LTV (BG/NBD + Gamma-Gamma), item value + ZPM, XGBoost demand forecast with a backtest, the replenishment order list, into `models.*` |
 | `decisions` | dbt marts from the model outputs (customer LTV, item LTV, ZPM, forecast accuracy, order list), tests after each |
-| `publish` | swaps the tested marts into `marts` in one transaction (BI never sees a half-built or failing mart), then records row counts in `ops.run_summary` and regenerates the dbt docs site (`$LTVZAIKO_HOME/dbt_docs/static_index.html`) |
+| `publish` | swaps the tested marts into `marts` in one transaction (BI never sees a half-built or failing mart), then records row counts in `ops.run_summary`, regenerates the dbt docs site (`$LTVZAIKO_HOME/dbt_docs/static_index.html`) and writes the HTML report (`$LTVZAIKO_HOME/reports/latest.html`, and `report_<date>.html` per business date) |
+
+**Where to look after a run** — the report: `$LTVZAIKO_HOME/reports/latest.html` (the path is also in the
+return value / XCom of `publish.report`); BI: schema `marts` as role `ltvzaiko_bi` (`ltvzaiko warehouse url --bi`);
+table docs: the dbt docs site above; quarantined files and Data Docs: the failing `validate.gate_source` task's log.
 
 **Run conf**: `business_date` (YYYY-MM-DD) for one day, or `date_from` / `date_to` for a backfill window
 loaded in one run; `landing_dir` overrides `LTVZAIKO_LANDING_DIR`. A scheduled run (06:00 JST) loads the
@@ -29,6 +33,25 @@ from ltvzaiko_tasks.ingest.sources import SOURCES
 from ltvzaiko_tasks.orchestration import dbt_cosmos
 
 RAW_TABLES = AssetAlias("ltvzaiko_raw_tables")
+
+GROUP_DOCS = {
+    "validate": "**検証 / validate** — one mapped `gate_source` task per landing source: file checks (name, "
+                "encoding, header, row counts) then the source's Great Expectations suite. A bad file is moved to "
+                "`quarantine/` with a reason file; the task fails and names the file, the rule and example rows. "
+                "Nothing is loaded until every source has passed.",
+    "ingest": "**取込 / ingest** — one mapped `load_source` task per source: COPY into `raw.<source>`, replacing "
+              "the run's business dates in one transaction per date (a rerun never duplicates rows), with an "
+              "audit row per file in `raw.load_audit`.",
+    "warehouse": "**倉庫 / warehouse** — dbt staging → intermediate → marts through Cosmos, one task per model "
+                 "(`<model>_model_build` = run + its tests). Marts are built in `marts_build`, not yet visible to BI.",
+    "models": "**モデル / models** — Python models on the warehouse: customer LTV (BG/NBD + Gamma-Gamma) → item "
+              "LTV contribution and ZPM; XGBoost demand forecast with a backtest; then the replenishment order "
+              "list. Outputs go to schema `models`, gated by output checks before they are written.",
+    "decisions": "**意思決定マート / decisions** — dbt marts from the model outputs (customer LTV, item LTV, ZPM, "
+                 "forecast accuracy, order lists, sell-through), tests after each.",
+    "publish": "**公開 / publish** — swap the tested marts into `marts` in one transaction, then the run summary "
+               "(`ops.run_summary`), the dbt docs site and the HTML report (`$LTVZAIKO_HOME/reports/latest.html`).",
+}
 
 
 def _window():
@@ -54,9 +77,12 @@ def _window():
     },
 )
 def ltvzaiko_daily():
-    @task_group(group_id="validate", tooltip="Quality gates on landing files, before anything is loaded")
+    @task_group(group_id="validate", tooltip="Quality gates on landing files, before anything is loaded",
+                doc_md=GROUP_DOCS["validate"])
     def validate():
-        @task(retries=1, retry_delay=timedelta(seconds=30))
+        @task(retries=1, retry_delay=timedelta(seconds=30),
+              doc_md="Check one source's landing files for the run's dates: file checks, then its Great "
+                     "Expectations suite. Bad files are quarantined with a reason; the task fails naming file and rule.")
         def gate_source(source_name: str) -> dict:
             """Check one source's files (structure, then its Great Expectations suite); quarantine bad files."""
             from airflow.sdk.exceptions import AirflowFailException
@@ -72,9 +98,11 @@ def ltvzaiko_daily():
 
         return gate_source.expand(source_name=list(SOURCES))
 
-    @task_group(group_id="ingest", tooltip="COPY gated files into raw")
+    @task_group(group_id="ingest", tooltip="COPY gated files into raw", doc_md=GROUP_DOCS["ingest"])
     def ingest(gated):
-        @task(retries=2, retry_delay=timedelta(seconds=30), outlets=[RAW_TABLES])
+        @task(retries=2, retry_delay=timedelta(seconds=30), outlets=[RAW_TABLES],
+              doc_md="COPY one source's gated files into `raw`, replacing the run's business dates (one "
+                     "transaction per date; a rerun never duplicates rows) and auditing each file in `raw.load_audit`.")
         def load_source(gate_result: dict) -> dict:
             """Replace the run's business dates of one source in `raw`, one transaction per date."""
             from ltvzaiko_tasks.stages.ingest_stage import load_gated_source, raw_asset_uri
@@ -93,9 +121,11 @@ def ltvzaiko_daily():
         execution_config=dbt_cosmos.execution_config(),
         render_config=dbt_cosmos.render_config(exclude=[dbt_cosmos.DECISIONS_TAG]),
         operator_args={"install_deps": False},
+        doc_md=GROUP_DOCS["warehouse"],
     )
 
-    @task_group(group_id="models", tooltip="Customer LTV, item value + ZPM, demand forecast, order list")
+    @task_group(group_id="models", tooltip="Customer LTV, item value + ZPM, demand forecast, order list",
+                doc_md=GROUP_DOCS["models"])
     def models():
         @task
         def customer_value() -> dict:
@@ -134,9 +164,11 @@ def ltvzaiko_daily():
         execution_config=dbt_cosmos.execution_config(),
         render_config=dbt_cosmos.render_config(select=[dbt_cosmos.DECISIONS_TAG]),
         operator_args={"install_deps": False},
+        doc_md=GROUP_DOCS["decisions"],
     )
 
-    @task_group(group_id="publish", tooltip="Swap the tested marts in for BI, then record what the run produced")
+    @task_group(group_id="publish", tooltip="Swap the tested marts in for BI, then record what the run produced",
+                doc_md=GROUP_DOCS["publish"])
     def publish():
         @task
         def swap_in_marts() -> list[str]:
@@ -160,8 +192,18 @@ def ltvzaiko_daily():
 
             return publish_dbt_docs()
 
+        @task
+        def report() -> dict:
+            """The bilingual HTML report (KPIs, channels, order lists, ZPM, sell-through, dead stock, campaigns,
+            LTV, forecast accuracy) of the run's last business date, from the published marts:
+            `$LTVZAIKO_HOME/reports/report_<date>.html` and the stable `$LTVZAIKO_HOME/reports/latest.html`.
+            The return value (XCom) holds both paths."""
+            from ltvzaiko_tasks.stages.publish_stage import publish_report
+
+            return publish_report(_window())
+
         swapped = swap_in_marts()
-        swapped >> [run_summary(), dbt_docs()]  # returns nothing, so `warehouse >> publish()` reaches the roots
+        swapped >> [run_summary(), dbt_docs(), report()]  # returns nothing, so `warehouse >> publish()` reaches the roots
 
     ingest(validate()) >> warehouse >> models() >> decisions >> publish()
 

@@ -84,3 +84,19 @@ def test_models_run_between_the_warehouse_and_the_decision_marts(dagbag):
     assert "models.order_list" in downstream("models.demand_forecast")
     assert "decisions.replenishment_order_list_model_build" in downstream("models.order_list")
     assert "publish.swap_in_marts" in downstream("decisions.replenishment_order_list_model_build")
+
+
+def test_report_is_published_after_the_swap_and_every_group_is_documented(dagbag):
+    dag = dagbag.dags["ltvzaiko_daily"]
+    report = dag.get_task("publish.report")
+    assert "publish.report" in dag.get_task("publish.swap_in_marts").get_flat_relative_ids(upstream=False)
+    assert "latest.html" in report.doc_md  # the task's docs say where the report goes
+    groups = dag.task_group.children
+    for group_id in ("validate", "ingest", "warehouse", "models", "decisions", "publish"):
+        doc = groups[group_id].doc_md
+        assert doc and len(doc) > 80, f"task group {group_id} has no docs"
+    # every task says what it does (TaskFlow docstrings; Cosmos' dbt tasks are documented by their group)
+    for task in dag.tasks:
+        if not task.task_id.startswith(("warehouse.", "decisions.")):
+            doc = task.doc_md or getattr(task, "partial_kwargs", {}).get("doc_md")  # mapped tasks keep it there
+            assert doc, f"{task.task_id} has no doc_md"

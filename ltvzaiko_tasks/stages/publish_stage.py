@@ -64,3 +64,25 @@ def record_run_summary(run_id: str, window: RunWindow, stage_figures: dict) -> d
 
     clear_work_dir(work_dir_for(run_id))
     return {"mart_rows": mart_rows}
+
+
+def publish_report(window: RunWindow) -> dict:
+    """Write the HTML report of the run's last business date from the just-published marts.
+
+    Two files under ``$LTVZAIKO_HOME/reports/``: ``report_<date>.html`` (kept per date) and ``latest.html``
+    (a stable address to bookmark or serve), both written aside and renamed into place so a reader never
+    opens half a file.
+    """
+    import shutil
+    from datetime import date
+
+    from ..report import build_report
+    from ..settings import load_settings
+
+    as_of = date.fromisoformat(str(window.last_date))
+    path = build_report(as_of=as_of)
+    latest = load_settings().home / "reports" / "latest.html"
+    tmp = latest.with_name(latest.name + ".tmp")
+    shutil.copyfile(path, tmp)
+    tmp.replace(latest)
+    return {"report": str(path.resolve()), "latest": str(latest.resolve()), "as_of_date": as_of.isoformat()}
