@@ -296,15 +296,17 @@ def _print_demo_summary(first: str, last: str) -> None:
 def bench(
     scale: str = typer.Option("medium", help="World scale for the data steps: tiny, small, medium, large."),
     days: int = typer.Option(0, min=0, help="Days of world to generate (0 = 60, or 14 at tiny)."),
-    steps: str = typer.Option("world,ingest,raw_copy,dbt_build,ltv,forecast,portfolio,orders",
-                              help="Comma-separated steps to run, in order."),
+    steps: str = typer.Option("world,backfill,daily_run,ingest,raw_copy,dbt_build,ltv,forecast,portfolio,orders",
+                              help="Comma-separated steps to run, in order. backfill and daily_run run the real "
+                                   "pipeline through Airflow (all days but the last, then the last)."),
     out: Optional[Path] = typer.Option(None, "--json", "--out", help="Also write the JSON report to this file."),
     work: Optional[Path] = typer.Option(None, help="Scratch directory (default $LTVZAIKO_HOME/bench)."),
 ) -> None:
-    """Measure every heavy step (world, ingest vs raw COPY, dbt build, LTV, forecast, portfolio, orders); JSON out.
+    """Measure the pipeline and every heavy step (world, backfill and daily run through Airflow, ingest vs raw
+    COPY, dbt build, LTV, forecast, portfolio, orders); JSON out.
 
-    Each step runs in its own process so its peak memory is its own. The ingest steps use a database
-    ltvzaiko_bench_<scale> of their own on the warehouse server, never the pipeline's marts.
+    Each step runs in its own process so its peak memory is its own. The steps use databases of their own on
+    the warehouse server (ltvzaiko_bench_<scale>, ..._pipeline, ..._airflow), never the pipeline's marts.
     """
     import json
 

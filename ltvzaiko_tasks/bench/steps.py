@@ -11,11 +11,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-STEPS = ("world", "ingest", "raw_copy", "dbt_build", "ltv", "forecast", "portfolio", "orders")
+STEPS = ("world", "backfill", "daily_run", "ingest", "raw_copy", "dbt_build", "ltv", "forecast", "portfolio",
+         "orders")
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS of this process or of its largest finished child (e.g. the ``airflow dags test`` process)."""
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 
 
 def _dir_mb(path: Path) -> float:
@@ -109,6 +111,109 @@ def step_raw_copy(a: dict) -> dict:
             conn.execute(sql.SQL("drop table {}").format(sql.Identifier("raw", "zz_copy_" + t)))
             rows, secs, per[t] = rows + n, secs + dt, {"rows": n, "seconds": dt}
     return {"rows": rows, "seconds": secs, "rows_per_second": rows / secs if secs else None, "per_table": per}
+
+
+class _TreeRss:
+    """Samples the summed RSS of this process and all its descendants (the whole process tree) in a thread."""
+
+    def __init__(self, interval_s: float = 0.5):
+        import threading
+
+        self.interval_s, self.peak_mb = interval_s, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> float:
+        import psutil
+
+        me = psutil.Process()
+        total = 0
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+        return total / 2**20
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.peak_mb = max(self.peak_mb, self._sample())
+
+    def __enter__(self) -> "_TreeRss":
+        self.peak_mb = self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _pipeline_settings(a: dict, fresh: bool):
+    """The real pipeline pointed at the bench's own databases on the warehouse server (warehouse
+    ``ltvzaiko_bench_<scale>_pipeline``, Airflow metadata ``ltvzaiko_bench_<scale>_airflow``) and its own
+    LTVZAIKO_HOME under the bench work directory: never the user's marts or Airflow."""
+    from ..settings import load_settings
+
+    wh_db, af_db = f"{a['db']}_pipeline", f"{a['db']}_airflow"
+    home = Path(a["work"]) / f"pipeline_home_{a['scale']}"
+    if fresh:
+        _fresh_db(a["url"], wh_db)
+        _fresh_db(a["url"], af_db)
+        shutil.rmtree(home, ignore_errors=True)
+    os.environ.update({"LTVZAIKO_HOME": str(home), "LTVZAIKO_WAREHOUSE_URL": _db_url(a["url"], wh_db),
+                       "LTVZAIKO_AIRFLOW_DB_URL": _db_url(a["url"], af_db)})
+    os.environ.pop("AIRFLOW_HOME", None)  # the pipeline's Airflow lives in its own home
+    return load_settings(), _db_url(a["url"], wh_db)
+
+
+def _landing_dates(landing: Path) -> list[str]:
+    return sorted(p.name for p in (landing / "store_pos").iterdir() if p.is_dir())
+
+
+def _pipeline_run(a: dict, fresh: bool, **window) -> dict:
+    """One ``ltvzaiko run`` through Airflow (``dags test``, as the CLI does), timed from the user's side:
+    dbt manifest, metadata DB migration and the DAG run itself."""
+    import psycopg
+
+    from ..orchestration.dag_runner import run_daily_dag
+
+    t0 = time.perf_counter()
+    settings, url = _pipeline_settings(a, fresh)
+    with _TreeRss() as tree:
+        res = run_daily_dag(Path(a["landing"]), settings=settings, **window)
+    secs = time.perf_counter() - t0
+    if not res.success:
+        raise RuntimeError(f"DAG run {window} failed after {res.seconds:.0f}s: {res.error} (log {res.log_path})")
+    with psycopg.connect(url) as conn:
+        mart_rows = conn.execute("select count(*) from marts.mart_channel_sales_daily").fetchone()[0]
+        raw_lines = conn.execute("select count(*) from raw.store_pos_lines").fetchone()[0]
+    return {"seconds": secs, "dag_seconds": res.seconds, "setup_seconds": secs - res.seconds,
+            "tasks": len(res.tasks_finished), "peak_tree_rss_mb": tree.peak_mb,
+            "children_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "mart_channel_sales_daily_rows": mart_rows, "raw_store_pos_lines": raw_lines,
+            "log": str(res.log_path), **window}
+
+
+def step_backfill(a: dict) -> dict:
+    """The real pipeline's backfill: every generated day but the last in one DAG run, on fresh databases."""
+    dates = _landing_dates(Path(a["landing"]))
+    if len(dates) < 2:
+        raise ValueError("backfill needs a landing zone of at least two days (the last is the daily run's)")
+    return {"days": len(dates) - 1, **_pipeline_run(a, True, date_from=dates[0], date_to=dates[-2])}
+
+
+def step_daily_run(a: dict) -> dict:
+    """The real pipeline's daily run of the last generated day, on top of the backfill step's databases."""
+    dates = _landing_dates(Path(a["landing"]))
+    import psycopg
+
+    try:
+        with psycopg.connect(_db_url(a["url"], f"{a['db']}_pipeline")) as conn:
+            conn.execute("select 1 from marts.mart_channel_sales_daily limit 1")
+    except psycopg.Error:
+        raise RuntimeError("daily_run runs on top of the backfill step: run `--steps backfill,daily_run`") from None
+    return {"days": 1, **_pipeline_run(a, False, business_date=dates[-1])}
 
 
 def step_dbt_build(a: dict) -> dict:
