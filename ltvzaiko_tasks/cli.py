@@ -272,6 +272,10 @@ def _print_demo_summary(first: str, last: str) -> None:
                   f"gross profit ¥{gp:,}")
     console.print(f"  mart:       marts.mart_channel_sales_daily in {target.redacted()}")
     console.print(f"  connect:    psql \"$(.venv/bin/ltvzaiko warehouse url)\"   (LTVZAIKO_HOME={s.home})")
+    console.print("  BI tools:   .venv/bin/ltvzaiko warehouse url --bi   (role ltvzaiko_bi: read-only, schema marts)")
+    docs = s.home / "dbt_docs" / "static_index.html"
+    if docs.exists():
+        console.print(f"  table docs: {docs.resolve()}   (dbt docs: every mart and column, 日本語 terms)")
     console.print("  Airflow UI: .venv/bin/ltvzaiko airflow standalone   then open http://127.0.0.1:8080 "
                   f"(user admin, password in {s.airflow_home / 'simple_auth_manager_passwords.json.generated'})")
     console.print(f"  run logs:   {s.home / 'logs'}")
@@ -286,7 +290,9 @@ def _print_demo_summary(first: str, last: str) -> None:
                                   (last,)).fetchone()[0]
         console.print(f"  decisions:  {scored:,} customers scored (mart_customer_ltv); {orders[0]:,} order lines "
                       f"worth ¥{int(orders[1]):,} at cost (replenishment_order_list 発注リスト)")
-        path = build_report(as_of=date.fromisoformat(last))
+        path = s.home / "reports" / f"report_{last}.html"  # written by the DAG's publish.report task
+        if not path.exists():
+            path = build_report(as_of=date.fromisoformat(last))
         console.print(f"  report:     {path.resolve()}   (open it in a browser; 日本語 / English switch at the top)")
     except Exception as exc:  # the summary above is the demo's result; a report problem is reported, not fatal
         err.print(f"[yellow]warning:[/] could not write the report: {exc}")

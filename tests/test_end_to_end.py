@@ -107,6 +107,10 @@ def test_backfill_then_daily_run_reconcile_to_the_files(warehouse, manifest, tin
         # publish regenerated the dbt docs site: every mart documented, Japanese terms included (JSON-escaped)
         site = (session_home / "dbt_docs" / "static_index.html").read_text(encoding="utf-8")
         assert "replenishment_order_list" in site and "\\u7c97\\u5229" in site  # 粗利, gross profit
+        # publish wrote the report of the last business date, and the stable latest.html
+        latest = (session_home / "reports" / "latest.html").read_text(encoding="utf-8")
+        assert latest == (session_home / "reports" / "report_2025-04-03.html").read_text(encoding="utf-8")
+        assert "2025-04-03" in latest and "mart_channel_sales_daily" in latest
         # publish recorded both runs
         runs = conn.execute("select business_date_from::text, business_date_to::text, mart_rows "
                             "from ops.run_summary order by published_at").fetchall()
@@ -185,3 +189,72 @@ def test_failing_dbt_test_keeps_previous_marts_and_names_the_test(warehouse, man
             assert _mart_checksum(conn) == before  # BI still reads the previous, tested marts
         finally:
             conn.execute("delete from raw.store_pos_lines where _source_file = 'injected.csv'")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_airflow_standalone_api_lists_the_dag_and_its_successful_runs(warehouse, manifest, session_home):
+    """The README's UI path: `ltvzaiko airflow standalone`, log in as admin with the generated password, and the
+    REST API (what the UI reads) lists ltvzaiko_daily and the successful runs the tests above made."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from conftest import REPO
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = session_home / "standalone.log"
+    exe = Path(sys.executable).with_name("ltvzaiko")
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(exe), "airflow", "standalone"], stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "LTVZAIKO_AIRFLOW_PORT": str(port)}, cwd=str(REPO),
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def call(path, data=None, token=None):
+        req = urllib.request.Request(base + path, data=json.dumps(data).encode() if data else None,
+                                     headers={"Content-Type": "application/json",
+                                              **({"Authorization": f"Bearer {token}"} if token else {})})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                health = call("/api/v2/monitor/health")
+                break
+            except OSError:
+                assert proc.poll() is None, "standalone exited:\n" + log.read_text()[-3000:]
+                assert time.monotonic() < deadline, "API not up in 240 s:\n" + log.read_text()[-3000:]
+                time.sleep(2)
+        assert health["metadatabase"]["status"] == "healthy"
+        passwords = session_home / "airflow" / "simple_auth_manager_passwords.json.generated"
+        deadline = time.monotonic() + 60
+        while not passwords.exists() and time.monotonic() < deadline:
+            time.sleep(1)
+        password = json.loads(passwords.read_text())["admin"]
+        token = call("/auth/token", {"username": "admin", "password": password})["access_token"]
+        dag = call("/api/v2/dags/ltvzaiko_daily", token=token)
+        assert dag["dag_id"] == "ltvzaiko_daily" and "ltvzaiko" in {t["name"] for t in dag["tags"]}
+        runs = call("/api/v2/dags/ltvzaiko_daily/dagRuns?state=success&limit=100", token=token)
+        assert runs["total_entries"] >= 2, runs  # the backfill and the daily run of the first test, at least
+        tasks = call("/api/v2/dags/ltvzaiko_daily/tasks", token=token)["tasks"]
+        assert {"publish.report", "publish.swap_in_marts", "models.order_list"} <= {t["task_id"] for t in tasks}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

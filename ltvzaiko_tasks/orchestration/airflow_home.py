@@ -26,8 +26,10 @@ class AirflowCommandError(RuntimeError):
     pass
 
 
-def airflow_env(settings: Settings, target: WarehouseTarget, api_port: int = 8080) -> dict[str, str]:
-    """Environment for every Airflow process the project starts."""
+def airflow_env(settings: Settings, target: WarehouseTarget, api_port: int | None = None) -> dict[str, str]:
+    """Environment for every Airflow process the project starts. The API server / UI port is ``api_port``, else
+    ``LTVZAIKO_AIRFLOW_PORT``, else 8080."""
+    api_port = api_port or int(os.environ.get("LTVZAIKO_AIRFLOW_PORT") or 8080)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW__")}
     env.update(TELEMETRY_OFF)
     # Airflow's own subprocesses (standalone, task runners) look for `airflow` on PATH: use this venv's.
