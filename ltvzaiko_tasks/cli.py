@@ -421,6 +421,12 @@ def backtest_policy(
     print(text)
 
 
+# ``ltvzaiko what-if`` (ltvzaiko_tasks/whatif_cli.py)
+from .whatif_cli import what_if_command  # noqa: E402
+
+app.command("what-if")(what_if_command)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

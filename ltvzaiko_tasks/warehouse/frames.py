@@ -34,10 +34,17 @@ def read_frame(conn: psycopg.Connection, query: str, params: tuple | dict | None
 
 def ensure_table(conn: psycopg.Connection, table: str, columns: Mapping[str, str],
                  schema: str = MODELS_SCHEMA, comment: str | None = None) -> None:
-    """``create table if not exists`` with the declared column types (names and types are our constants)."""
+    """``create table if not exists`` with the declared column types (names and types are our constants); columns
+    missing from an existing table are added (nullable)."""
     conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
     cols = sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t)) for c, t in columns.items())
     conn.execute(sql.SQL("create table if not exists {} ({})").format(sql.Identifier(schema, table), cols))
+    present = {r[0] for r in conn.execute("select column_name from information_schema.columns "
+                                          "where table_schema = %s and table_name = %s", (schema, table))}
+    for col, typ in columns.items():  # a column added by a newer version of the stage reaches an older table
+        if col not in present:
+            conn.execute(sql.SQL("alter table {} add column {} {}").format(
+                sql.Identifier(schema, table), sql.Identifier(col), sql.SQL(typ.replace("not null", "").strip())))
     if comment:
         conn.execute(sql.SQL("comment on table {} is {}").format(sql.Identifier(schema, table), sql.Literal(comment)))
 

@@ -60,3 +60,27 @@ def test_seasonal_item_past_its_order_window_is_not_ordered():
     early = _position(["S"], item_type="seasonal", on_hand=0, season_end=(AS_OF + timedelta(days=60)).isoformat())
     out = compute_orders(early, _forecast(["S"]), pd.DataFrame(columns=["sku_id", "ltv_class"]), AS_OF)
     assert out.iloc[0]["method"] == "newsvendor" and out.iloc[0]["order_qty"] > 0
+
+
+def test_no_reorder_on_or_after_the_masters_last_order_date():
+    # the season is long enough for a reorder (season end − lead time is weeks away), but the buyer's last order
+    # date from the product master has come: nothing is ordered, and the reason says why
+    pos = _position(["S", "T"], item_type="seasonal", on_hand=0, season_end=(AS_OF + timedelta(days=60)).isoformat())
+    pos["last_order_date"] = [AS_OF.isoformat(), (AS_OF + timedelta(days=1)).isoformat()]
+    out = compute_orders(pos, _forecast(["S", "T"]), pd.DataFrame(columns=["sku_id", "ltv_class"]), AS_OF)
+    out = out.set_index("sku_id")
+    assert out.loc["S", "order_qty"] == 0 and out.loc["S", "binding_constraint"] == "order_window_closed"
+    assert out.loc["T", "order_qty"] > 0  # one day before its last order date it still orders
+    assert str(out.loc["S", "last_order_date"]) == AS_OF.isoformat()
+    # without a master date the season window gives it: season end − lead time (14 days)
+    pos = _position(["U"], item_type="seasonal", season_end=(AS_OF + timedelta(days=60)).isoformat())
+    out = compute_orders(pos, _forecast(["U"]), pd.DataFrame(columns=["sku_id", "ltv_class"]), AS_OF)
+    assert str(out.iloc[0]["last_order_date"]) == (AS_OF + timedelta(days=46)).isoformat()
+
+
+def test_active_staples_without_a_forecast_are_listed_with_nothing_to_order():
+    pos = _position(["A", "NEW"])
+    pos["status"] = "active"
+    out = compute_orders(pos, _forecast(["A"]), pd.DataFrame(columns=["sku_id", "ltv_class"]), AS_OF)
+    new = out.set_index("sku_id").loc["NEW"]
+    assert new["order_qty"] == 0 and new["binding_constraint"] == "no_forecast" and new["demand_mean"] == 0
