@@ -228,3 +228,29 @@ def test_env_file_is_git_ignored():
     gitignore = ROOT / ".gitignore"
     assert gitignore.exists(), ".gitignore is missing"
     assert {".env", "/.env"} & {line.strip() for line in gitignore.read_text().splitlines()}
+
+
+def test_celery_settings_are_the_ones_the_celery_test_runs_with():
+    """Every Airflow component gets each setting a CeleryExecutor deployment needs (ltvzaiko_tasks'
+    celery_settings, which tests/test_celery.py runs a real worker with), and the same value everywhere: a JWT
+    secret that differs between scheduler and api-server makes every task fail its Task Execution API calls."""
+    from ltvzaiko_tasks.orchestration.celery_settings import REQUIRED_SETTINGS
+
+    for key in REQUIRED_SETTINGS:
+        values = {env(service).get(key) for service in ALL_AIRFLOW}
+        assert None not in values, f"{key} is missing from a service"
+        assert len(values) == 1, f"{key} differs between services: {values}"
+    concurrency = env("airflow-worker")["AIRFLOW__CELERY__WORKER_CONCURRENCY"]
+    assert re.fullmatch(r"\$\{AIRFLOW_WORKER_CONCURRENCY:-\d+\}|\d+", concurrency)
+
+
+def test_worker_healthcheck_names_the_installed_celery_app():
+    from importlib import import_module
+
+    from ltvzaiko_tasks.orchestration.celery_settings import WORKER_APP
+
+    check = as_text(SERVICES["airflow-worker"]["healthcheck"]["test"])
+    assert f"--app {WORKER_APP} inspect ping" in check
+    module, attribute = WORKER_APP.rsplit(".", 1)
+    app = getattr(import_module(module), attribute)  # the provider this image installs
+    assert type(app).__name__ == "Celery"
