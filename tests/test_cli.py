@@ -4,7 +4,7 @@ from conftest import cli
 
 
 @pytest.mark.parametrize("command", [[], ["generate"], ["run"], ["demo"], ["bench"], ["warehouse"], ["warehouse", "start"],
-                                     ["warehouse", "url"]])
+                                     ["warehouse", "url"], ["what-if"]])
 def test_every_command_has_help(command):
     out = cli(*command, "--help").stdout
     assert "Usage" in out

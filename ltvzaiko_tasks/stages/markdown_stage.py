@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..replenishment.markdown_table import MarkdownPolicy, recommend_markdowns
+from .orders_stage import protection_demand
 
 MARKDOWN_COLUMNS = {
     "as_of_date": "date not null", "sku_id": "text not null", "location_id": "text not null",
@@ -38,8 +39,6 @@ def build_markdown_rows(position: pd.DataFrame, forecast: pd.DataFrame, item_val
 
     ``last_sale``: sku_id, location_id, last_sale_date of sales within the last ``policy.dead_stock_days``;
     ``history_days``: days of demand history loaded (no-sale days are counted at most that far back)."""
-    from .orders_stage import protection_demand
-
     pos = position[pd.to_numeric(position["on_hand_units"], errors="coerce").fillna(0) > 0].copy()
     if pos.empty:
         return pd.DataFrame()
