@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import data as M
 from ..data import ReportData
 from ..fmt import integer, yen
-from ..html import Col, Filter, bi, heading, interactive_table, note, source_tag
+from ..html import Col, Filter, bi, heading, interactive_table, note, source_tag, static_table
 from .common import Section, total, unavailable, with_locations, with_styles
 
 COLUMNS = [
@@ -57,6 +57,40 @@ def _one_list(d: ReportData, name: str, ja: str, en: str, csv: str) -> str:
     return head + summary + table
 
 
+WHAT_IF_COLS = [
+    Col("scenario", "シナリオ", "Scenario"),
+    Col("service_level", "サービス率", "Service level", "pct"),
+    Col("safety_stock_units", "安全在庫（点）", "Safety stock (units)", "num1"),
+    Col("safety_stock_value_jpy", "安全在庫（原価）", "Safety stock at cost", "yen"),
+    Col("holding_cost_jpy_per_year", "保管コスト/年", "Holding cost / year", "yen"),
+    Col("inventory_cost_jpy_per_year", "在庫コスト計/年", "Inventory cost / year", "yen"),
+    Col("stockout_probability", "欠品確率/サイクル", "Stock-out prob. / cycle", "pct"),
+    Col("shortage_units_per_year", "欠品数/年", "Units short / year", "num1"),
+]
+
+
+def _what_if(d: ReportData) -> str:
+    """Scenario analysis (シナリオ分析): the staple list's cost and stock-out risk at other service levels."""
+    from ...whatif import what_if_section_data
+
+    head = heading(3, "シナリオ分析：サービス率を変えたら", "What-if: other service levels")
+    try:
+        table = what_if_section_data(d)
+    except (KeyError, ValueError) as exc:  # an order list without the policy columns: say so, keep the report
+        return head + note(f"計算できません（{exc}）。", f"Cannot be computed ({exc}).")
+    if table.empty:
+        return head + note("定番品の発注リスト（方策の列を含む）がないため計算できません。",
+                           "No staple order list with its policy columns to compute it on.")
+    table = table.copy()
+    table["scenario"] = [("公開中のリスト / as published" if s == "as_published" else s) for s in table["scenario"]]
+    return (head + note("発注金額上位の定番品（最大50行）について、同じ需要予測・リードタイムのまま目標サービス率だけを変えた場合の"
+                        "安全在庫・年間在庫コスト（保管＋発注）・欠品リスク。`ltvzaiko what-if` で任意の SKU・リードタイム・発注点を試せます。",
+                        "For the staple rows with the largest order value (up to 50): safety stock, yearly inventory cost "
+                        "(holding + ordering) and stock-out risk if only the target service level changed, same forecast "
+                        "and lead times. `ltvzaiko what-if` tries any SKUs, lead time or reorder point.")
+            + static_table(table, WHAT_IF_COLS))
+
+
 def order_section(d: ReportData) -> Section:
     if not d.has(M.ORDER_LIST) or all(d.frame(n).empty for n in ("orders_staple", "orders_seasonal", "orders_all")):
         return Section("orders", "発注リスト", "Order lists", unavailable(d, M.ORDER_LIST), grain="sku")
@@ -68,4 +102,5 @@ def order_section(d: ReportData) -> Section:
                             "Seasonal goods (don't overbuy, don't miss sales)", "seasonal"))
     body += note("優先順位は顧客価値を含む 1 円あたり期待粗利の順。検索・絞り込みの結果をそのまま CSV に保存できます。",
                  "Priority is expected gross profit per yen, customer value included. The CSV saves what the filters show.")
+    body += _what_if(d)
     return Section("orders", "発注リスト", "Order lists", body + source_tag(M.ORDER_LIST), grain="sku")
