@@ -334,7 +334,10 @@ def bench(
         task = progress.add_task("benchmark", total=len(chosen))
         report = run_bench(scale, days or DEFAULT_DAYS[scale], chosen, work or s.home / "bench", target.url,
                            on_step=lambda name: (progress.update(task, description=f"bench: {name}"),
-                                                 progress.advance(task, 0)))
+                                                 progress.advance(task, 0)),
+                           # the file holds the figures so far after every step, the whole report at the end
+                           on_report=(lambda partial: out.write_text(json.dumps(partial, indent=2, default=str)
+                                                                     + "\n")) if out else None)
         progress.update(task, completed=len(chosen))
     text = json.dumps(report, indent=2, default=str)
     if out:

@@ -86,8 +86,13 @@ def test_runner_maps_the_pipeline_steps_into_the_headline_figures(tmp_path, monk
             "daily_run": {"seconds": 120.0, "peak_rss_mb": 900, "peak_tree_rss_mb": 1200}}
     ran = []
     monkeypatch.setattr(runner, "run_step", lambda name, args, timeout_s=0: (ran.append(name), fake[name])[1])
-    report = runner.run_bench("tiny", 3, ["backfill", "daily_run"], tmp_path, "postgresql://x@127.0.0.1/x")
+    partials = []
+    report = runner.run_bench("tiny", 3, ["backfill", "daily_run"], tmp_path, "postgresql://x@127.0.0.1/x",
+                              on_report=partials.append)
     assert ran == ["world", "backfill", "daily_run"]  # a landing zone is generated first
+    # the figures so far after each step, so a stopped run keeps what it measured
+    assert [sorted(r["stages_s"]) for r in partials] == [["backfill", "generate"],
+                                                         ["backfill", "daily_run", "generate"]]
     assert report["stages_s"] == {"generate": 1.0, "backfill": 600.0, "daily_run": 120.0}
     assert (report["peak_rss_mb"], report["peak_tree_rss_mb"]) == (1500, 2100)
     assert report["machine"]["cpus"] >= 1 and "loadavg_at_start" in report["machine"]

@@ -48,7 +48,9 @@ def run_step(name: str, args: dict, timeout_s: int = 7200) -> dict:
 
 
 def run_bench(scale: str, days: int, steps: list[str], work: Path, url: str, seed: int = 1,
-              start: str = "2025-03-01", on_step=None) -> dict:
+              start: str = "2025-03-01", on_step=None, on_report=None) -> dict:
+    """Run ``steps`` in order; ``on_report(report)`` gets the report so far after each step (a long run that is
+    stopped keeps the figures of the steps it finished)."""
     work.mkdir(parents=True, exist_ok=True)
     landing = work / f"landing_{scale}_{days}d"
     common = {"scale": scale, "days": days, "seed": seed, "start": start, "landing": str(landing),
@@ -65,6 +67,12 @@ def run_bench(scale: str, days: int, steps: list[str], work: Path, url: str, see
         if on_step:
             on_step(name)
         results[name] = run_step(name, common)
+        if on_report:
+            on_report(_report(scale, days, seed, started_at, load_at_start, results))
+    return _report(scale, days, seed, started_at, load_at_start, results)
+
+
+def _report(scale: str, days: int, seed: int, started_at: str, load_at_start, results: dict) -> dict:
     ing, raw = results.get("ingest", {}), results.get("raw_copy", {})
     summary = {}
     if ing.get("rows_per_second") and raw.get("rows_per_second"):
