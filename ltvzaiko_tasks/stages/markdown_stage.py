@@ -56,7 +56,7 @@ def build_markdown_rows(position: pd.DataFrame, forecast: pd.DataFrame, item_val
     pos["off_sale"] = pos["status"].astype(str).eq("ended")
     keyed = pos.set_index(["sku_id", "location_id"])
     demand = protection_demand(forecast, keyed["days_to_target"]) if not forecast.empty else pd.DataFrame(
-        columns=["demand_mean", "demand_sd"])
+        columns=["demand_mean", "demand_sd"], index=keyed.index[:0])  # no forecast (too little history): keyed alike
     rows = keyed.join(demand, how="left").reset_index()
     rows[["demand_mean", "demand_sd"]] = rows[["demand_mean", "demand_sd"]].astype(float).fillna(0.0)
     classes = item_value.set_index("sku_id") if not item_value.empty else pd.DataFrame(
@@ -93,4 +93,7 @@ def compute_markdowns(position, forecast, item_value, last_sale, as_of: date, po
     out["sell_out_days"] = days  # never at the forecast rate: null (the warehouse's numeric has no infinity)
     out["forecast_sell_out_date"] = [(pd.Timestamp(as_of) + pd.Timedelta(days=int(np.ceil(d)))).date().isoformat()
                                      if pd.notna(d) and d < 3650 else None for d in days]
+    for col in MARKDOWN_COLUMNS:  # master columns a caller's position frame may not carry
+        if col not in out.columns:
+            out[col] = None
     return out[list(MARKDOWN_COLUMNS)].reset_index(drop=True)

@@ -109,7 +109,8 @@ def build_order_rows(position: pd.DataFrame, forecast: pd.DataFrame, item_value:
     pos["last_order_date"] = last_order.dt.date.astype(object).where(last_order.notna(), None)
     pos["order_allowed"] = last_order.isna() | (pd.Timestamp(as_of) < last_order)
     keyed = pos.set_index(["sku_id", "location_id"])
-    demand = protection_demand(forecast, keyed["protection_days"])
+    demand = protection_demand(forecast, keyed["protection_days"]) if not forecast.empty else pd.DataFrame(
+        columns=["demand_mean", "demand_sd"], index=keyed.index[:0])  # no forecast yet (too little history)
     rows = keyed.join(demand, how="left").reset_index()
     no_forecast = rows["demand_mean"].isna()
     active_staple = rows["item_type"].eq("staple") & rows["status"].astype(str).eq("active") \
@@ -132,7 +133,7 @@ def build_order_rows(position: pd.DataFrame, forecast: pd.DataFrame, item_value:
 def compute_orders(position, forecast, item_value, as_of: date, policy: ReplenishmentPolicy | None = None,
                    budget_jpy: float | None = None, targets: ServiceLevelTargets | None = None) -> pd.DataFrame:
     policy = policy or ReplenishmentPolicy()
-    if position.empty or forecast.empty:
+    if position.empty:
         return pd.DataFrame(columns=list(ORDER_COLUMNS))
     rows = build_order_rows(position, forecast, item_value, as_of, policy, targets)
     if rows.empty:

@@ -84,3 +84,20 @@ def test_active_staples_without_a_forecast_are_listed_with_nothing_to_order():
     out = compute_orders(pos, _forecast(["A"]), pd.DataFrame(columns=["sku_id", "ltv_class"]), AS_OF)
     new = out.set_index("sku_id").loc["NEW"]
     assert new["order_qty"] == 0 and new["binding_constraint"] == "no_forecast" and new["demand_mean"] == 0
+
+
+def test_before_the_first_forecast_the_active_staples_are_still_listed_and_pass_the_checks():
+    from ltvzaiko_tasks.replenishment.output_rules import gate_replenishment
+
+    pos = pd.concat([_position(["A"]), _position(["S"], item_type="seasonal")], ignore_index=True)
+    pos["status"] = "active"
+    empty = _forecast([]).iloc[0:0]
+    out = compute_orders(pos, empty, pd.DataFrame(columns=["sku_id", "ltv_class"]), AS_OF)
+    assert out["sku_id"].tolist() == ["A"] and out.iloc[0]["binding_constraint"] == "no_forecast"
+    assert all(v.success for v in gate_replenishment(out, pos))
+    from ltvzaiko_tasks.stages.markdown_stage import compute_markdowns
+
+    pos = pos.assign(selling_price_jpy=3000, markdown_pct=0, end_date=None)
+    md = compute_markdowns(pos, empty, pd.DataFrame(columns=["sku_id", "ltv_class", "zpm_cell"]),
+                           pd.DataFrame(), AS_OF)
+    assert set(md["sku_id"]) == {"A", "S"}  # no forecast: all stock is excess until one exists
