@@ -156,8 +156,11 @@ select
     cast(units_sold_90d as integer)                                           as units_sold_90d,
     cast(cost_of_goods_90d_jpy as bigint)                                     as cost_of_goods_90d_jpy,
     cast(round(avg_on_hand_units_90d, 2) as numeric(14, 2))                   as avg_on_hand_units_90d,
+    -- returns booked in the window can outweigh its sales (net cost of goods below zero): that stock did not
+    -- turn at all, so the turnover is 0, never negative (found by the two-year medium benchmark)
     cast(round(case when avg_on_hand_units_90d * unit_cost_jpy > 0
-                    then cost_of_goods_90d_jpy / (avg_on_hand_units_90d * unit_cost_jpy) * 365.0 / days_90
+                    then greatest(cost_of_goods_90d_jpy, 0) / (avg_on_hand_units_90d * unit_cost_jpy) * 365.0
+                         / days_90
                end, 2) as numeric(10, 2))                                     as inventory_turnover_annualised,
     cast(round(case when units_sold_28d > 0
                     then on_hand_units / (units_sold_28d::numeric / days_28) end, 1) as numeric(10, 1))
