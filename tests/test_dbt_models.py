@@ -42,7 +42,8 @@ PYTHON_STAGE_COLUMNS = {
     "int_inventory_position": {"sku_id", "location_id", "item_type", "on_hand_units", "on_order_units",
                                "unit_cost_jpy", "list_price_jpy", "case_pack", "moq", "lead_time_mean_days",
                                "lead_time_sd_days", "season_end"},
-    "int_sales_lines": {"customer_key", "sku_id", "sales_date", "quantity", "net_sales_jpy", "gross_profit_jpy"},
+    "int_sales_lines": {"customer_key", "sku_id", "style_id", "sales_date", "quantity", "net_sales_jpy",
+                        "gross_profit_jpy"},
 }
 
 

@@ -4,9 +4,8 @@
    Gamma-Gamma (:mod:`ltvzaiko_tasks.ltv`) → each customer's CLV and segment (``score_customers``), with the
    business's measured gross margin rate.
 2. Their sales lines + the scores → :func:`ltvzaiko_tasks.portfolio.item_ltv_contribution` at style grain →
-   LTV class 高 / 中 / 低 per style (the pipeline's rules, with the high-LTV-buyer lift measured against the
-   buyer-weighted average item, see :func:`_reclassify_with_pair_baseline`) → LTV weight (the pipeline's
-   ``LTV_WEIGHT``: 2.5 / 1 / 0.5).
+   LTV class 高 / 中 / 低 per style (the pipeline's rules and definitions, one place for them) → LTV weight
+   (the pipeline's ``LTV_WEIGHT``: 2.5 / 1 / 0.5).
 3. A style nobody has bought yet (next season's goods before launch) gets the mean weight of the styles of its
    category and price band (below / above the category's median list price) that have buyers: premium
    customers favour premium styles, and a buyer can see that in last season's figures.
@@ -22,7 +21,6 @@ import pandas as pd
 
 from ..ltv import BetaGeoModel, GammaGammaModel, LtvConfig, score_customers, summarise_transactions
 from ..portfolio import item_ltv_contribution
-from ..portfolio.item_ltv import classify_item_ltv
 from .knowledge import RetailerKnowledge
 from .observations import RetailerHistory
 
@@ -75,7 +73,6 @@ def estimate_item_values(history: RetailerHistory, day: int, ltv_weight, window_
             gg = GammaGammaModel().fit(summary["frequency"], summary["monetary_value"])
         scores = score_customers(summary, bg, gg, config, margin=margin)
         items = item_ltv_contribution(lines, scores[["clv", "segment"]], as_of=as_of)
-        items = _reclassify_with_pair_baseline(items)
     except (ValueError, RuntimeError, FloatingPointError) as exc:   # a model that does not fit: stay neutral
         return neutral_values(k, f"fit_failed: {exc}")
     code_index = pd.Index(k.style_code)
@@ -86,27 +83,6 @@ def estimate_item_values(history: RetailerHistory, day: int, ltv_weight, window_
     weight = _attribute_prior(k, weight)
     classes = np.where(cls == "", _class_of_weight(weight, ltv_weight), cls).astype(object)
     return ItemValues(weight, classes, "scored", len(summary))
-
-
-def _reclassify_with_pair_baseline(items: pd.DataFrame) -> pd.DataFrame:
-    """Re-apply the pipeline's class rules with the high-LTV-buyer lift measured against the average item.
-
-    ``item_ltv_contribution`` divides an item's share of high-LTV buyers by the share of high-LTV customers
-    among all buyers, each customer counted once. High-LTV customers buy many more items, so nearly every
-    item's buyers are "enriched" (lift > 1.5 for ~90 % of styles in the simulated world) and nearly everything
-    becomes 高. Measured against the buyer-weighted average (Σ high-LTV buyers / Σ buyers over all items), the
-    lift says what it should: this item's buyers are more valuable than the average item's.
-    """
-    buyers = items["buyers"].to_numpy(dtype=float)
-    base = items["high_ltv_buyers"].to_numpy(dtype=float).sum() / max(buyers.sum(), 1.0)
-    metrics = items.copy()
-    if base > 0:
-        metrics["high_ltv_buyer_lift"] = items["high_ltv_buyer_share"] / base
-    classes = classify_item_ltv(metrics)
-    out = items.copy()
-    out["ltv_class"] = classes["ltv_class"]
-    out["ltv_class_reason"] = classes["ltv_class_reason"]
-    return out
 
 
 def _attribute_prior(k: RetailerKnowledge, weight: np.ndarray) -> np.ndarray:

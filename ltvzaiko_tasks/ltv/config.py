@@ -27,6 +27,10 @@ class LtvConfig:
         segment_shares: shares of customers, best first, in the segments ``segment_labels`` by CLV rank.
         segment_labels: names of the segments, best first.
         l2_penalty: L2 penalty on log-parameters used when fitting both models (default 0).
+        holdout_weeks: length of the hold-out period of the model check each run (default 8 weeks): the models
+            are refitted on the history up to that many weeks before the as-of date (the calibration period)
+            and their predicted purchases compared with the actual ones after it. With less history, the
+            check holds out a third of it (at least one week, calibration at least four weeks).
 
     >>> cfg = LtvConfig()
     >>> round(cfg.period_length, 4), round(cfg.discount_rate_per_period, 5)
@@ -41,6 +45,7 @@ class LtvConfig:
     segment_shares: tuple[float, ...] = (0.2, 0.3, 0.5)
     segment_labels: tuple[str, ...] = ("high", "mid", "low")
     l2_penalty: float = 0.0
+    holdout_weeks: int = 8
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "time_unit", TimeUnit.parse(self.time_unit))
@@ -56,6 +61,8 @@ class LtvConfig:
         if not 0 <= self.margin <= 1:
             raise ValueError(f"margin is a gross margin rate in [0, 1], got {self.margin!r}")
         check_shares(self.segment_shares, self.segment_labels)
+        if int(self.holdout_weeks) != self.holdout_weeks or self.holdout_weeks < 1:
+            raise ValueError(f"holdout_weeks must be a whole number of weeks >= 1, got {self.holdout_weeks!r}")
 
     @property
     def period_length(self) -> float:
@@ -75,8 +82,8 @@ class LtvConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LtvConfig:
         """Read ``LTVZAIKO_LTV_*`` variables (TIME_UNIT, HORIZON_PERIODS, PERIOD, ANNUAL_DISCOUNT_RATE, MARGIN,
-        SEGMENT_SHARES as ``"0.2,0.3,0.5"``, SEGMENT_LABELS as ``"high,mid,low"``, L2_PENALTY); unset ones keep
-        their defaults."""
+        SEGMENT_SHARES as ``"0.2,0.3,0.5"``, SEGMENT_LABELS as ``"high,mid,low"``, L2_PENALTY, HOLDOUT_WEEKS);
+        unset ones keep their defaults."""
         env = os.environ if env is None else env
         kwargs: dict[str, object] = {}
         readers = {
@@ -88,6 +95,7 @@ class LtvConfig:
             "SEGMENT_SHARES": ("segment_shares", lambda s: tuple(float(v) for v in s.split(","))),
             "SEGMENT_LABELS": ("segment_labels", lambda s: tuple(v.strip() for v in s.split(","))),
             "L2_PENALTY": ("l2_penalty", float),
+            "HOLDOUT_WEEKS": ("holdout_weeks", int),
         }
         for suffix, (name, parse) in readers.items():
             raw = env.get(ENV_PREFIX + suffix)

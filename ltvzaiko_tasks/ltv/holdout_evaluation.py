@@ -94,7 +94,8 @@ def calibration_vs_holdout(bgnbd: BetaGeoModel, calibration_holdout: pd.DataFram
         ``"7+"``), ``frequency_min`` (int), ``n_customers``, ``actual_holdout_purchases`` and
         ``predicted_holdout_purchases`` (means per customer), ``actual_total``, ``predicted_total``,
         ``error`` (predicted - actual mean), ``relative_error`` (error / actual mean; NaN when 0),
-        ``mean_p_alive``. All buckets 0 .. ``max_frequency`` are returned, empty ones with 0 customers and
+        ``mean_p_alive``, ``naive_holdout_purchases`` (mean of the naive rule of :func:`holdout_predictions`,
+        "everyone keeps buying at their calibration rate", for a third line). All buckets 0 .. ``max_frequency`` are returned, empty ones with 0 customers and
         NaN means, so every plot has the same x axis.
     """
     max_frequency = _check_max_frequency(max_frequency)
@@ -174,12 +175,14 @@ def _by_bucket(pred: pd.DataFrame, max_frequency: int) -> pd.DataFrame:
                                minlength=n_buckets)
     predicted_total = np.bincount(bucket, weights=pred["predicted_holdout"].to_numpy(), minlength=n_buckets)
     alive_total = np.bincount(bucket, weights=pred["p_alive"].to_numpy(), minlength=n_buckets)
+    naive_total = np.bincount(bucket, weights=pred["naive_holdout"].to_numpy(), minlength=n_buckets)
     with np.errstate(divide="ignore", invalid="ignore"):
         actual_mean = np.where(counts > 0, actual_total / counts, np.nan)
         predicted_mean = np.where(counts > 0, predicted_total / counts, np.nan)
         error = predicted_mean - actual_mean
         relative = np.where(actual_mean > 0, error / actual_mean, np.nan)
         mean_alive = np.where(counts > 0, alive_total / counts, np.nan)
+        naive_mean = np.where(counts > 0, naive_total / counts, np.nan)
     labels = [str(k) for k in range(max_frequency)] + [f"{max_frequency}+"]
     return pd.DataFrame({
         "frequency_bucket": labels,
@@ -192,4 +195,5 @@ def _by_bucket(pred: pd.DataFrame, max_frequency: int) -> pd.DataFrame:
         "error": error,
         "relative_error": relative,
         "mean_p_alive": mean_alive,
+        "naive_holdout_purchases": naive_mean,
     })

@@ -31,8 +31,12 @@ class Verdict:
 
 
 def _rule_name(cfg) -> str:
+    """``type(column)`` (plus its row condition), or the rule id an expectation declares in ``meta["rule"]``."""
+    named = (cfg.meta or {}).get("rule")
+    if named:
+        return str(named)
     col = cfg.kwargs.get("column")
-    cols = cfg.kwargs.get("column_list")
+    cols = cfg.kwargs.get("column_list") or [c for c in (cfg.kwargs.get("column_A"), cfg.kwargs.get("column_B")) if c]
     target = col or (",".join(cols) if cols else "")
     name = f"{cfg.type}({target})" if target else cfg.type
     cond = cfg.kwargs.get("row_condition")
@@ -96,13 +100,29 @@ class SuiteRunner:
             if examples is None and "observed_value" in res:
                 examples = [res["observed_value"]]
             kw = r.expectation_config.kwargs
+            share = _observed_share(r.expectation_config, res)
+            if share is not None:  # a rule on a share of rows: the share says more than example rows
+                examples = [share]
             if examples and {kw.get("column"), *(kw.get("column_list") or ())} & set(redact_columns):
                 examples = ["<redacted: personal data>"]
+            described = getattr(r.expectation_config, "description", None)
             violations.append(RuleViolation(rule=_rule_name(r.expectation_config),
-                                            detail=f"{subject} breaks {r.expectation_config.type}",
+                                            detail=f"{subject} breaks {r.expectation_config.type}"
+                                                   + (f" ({described})" if described else ""),
                                             count=count, examples=[_short(e) for e in (examples or [])][:5]))
         return Verdict(suite=suite_name, subject=subject, rows=len(df), success=bool(result.success),
                        violations=violations, unexpected_rows=min(unexpected, len(df)))
+
+
+def _observed_share(cfg, res: dict) -> str | None:
+    """For a rule on the share of rows that are (``meta["observed"] == "expected_share"``) or are not
+    (``"unexpected_share"``) in its value set: the observed share, e.g. ``"observed share 27.5 %"``."""
+    kind = (cfg.meta or {}).get("observed")
+    pct = res.get("unexpected_percent")
+    if kind not in ("expected_share", "unexpected_share") or pct is None:
+        return None
+    share = pct if kind == "unexpected_share" else 100.0 - pct
+    return f"observed share {share:.1f} %"
 
 
 def _short(value, limit: int = 120):

@@ -123,7 +123,7 @@ def load_report_data(conn: psycopg.Connection, as_of: date | None = None, schema
     _load_sales(conn, data, types, chart_days)
     _load_customer_ltv(conn, data, types)
     for mart in (ITEM_LTV, ZPM):  # one row per SKU: all of them (the matrix counts every SKU)
-        _load_at_date(conn, data, types, mart, MAX_SKU_ROWS)
+        _load_at_date(conn, data, types, mart, MAX_SKU_ROWS, grain="sku")
     for mart in (MARKDOWN, LTV_CALIBRATION):
         _load_at_date(conn, data, types, mart, max_rows)
     _load_history(conn, data, types, FORECAST_ACCURACY)
@@ -216,16 +216,23 @@ def _load_customer_ltv(conn, data: ReportData, types) -> None:
     data.frames["ltv_histogram"] = _read(conn, q, (data.as_of,), {"ltv_segment": "text"})
 
 
-def _load_at_date(conn, data: ReportData, types, mart: str, limit: int) -> None:
+def _load_at_date(conn, data: ReportData, types, mart: str, limit: int, grain: str | None = None) -> None:
+    """The mart's rows of the as-of date; of one item grain (``grain`` column: 'sku' / 'style') when given and
+    the mart has both."""
     cols = types.get(mart)
     if not cols:
         return
     t = _table(data.schema, mart)
     if "as_of_date" in cols:
-        q = sql.SQL("select * from {} where as_of_date = %s limit %s").format(t)
-        params: tuple = (data.as_of, limit)
-        cq = sql.SQL("select count(*) from {} where as_of_date = %s").format(t)
-        data.totals[mart] = conn.execute(cq, (data.as_of,)).fetchone()[0]
+        where = sql.SQL("as_of_date = %s")
+        args: tuple = (data.as_of,)
+        if grain is not None and "grain" in cols:
+            where = sql.SQL("as_of_date = %s and grain = %s")
+            args = (data.as_of, grain)
+        q = sql.SQL("select * from {} where {} limit %s").format(t, where)
+        params: tuple = (*args, limit)
+        cq = sql.SQL("select count(*) from {} where {}").format(t, where)
+        data.totals[mart] = conn.execute(cq, args).fetchone()[0]
     else:
         q = sql.SQL("select * from {} limit %s").format(t)
         params = (limit,)

@@ -61,9 +61,12 @@ def test_hand_example_sku():
     assert list(out["buyers"]) == [2, 1, 2]                     # A1, A2, B1 (c2 returned B1)
     assert out.loc["A1", "clv_of_buyers_jpy"] == 14_000
     assert out.loc["A1", "high_ltv_buyers"] == 1 and out.loc["A1", "high_ltv_buyer_share"] == 0.5
-    # buyers c1, c2, c3: one high -> baseline 1/3; A1: 0.5 / (1/3) = 1.5
-    assert out.loc["A1", "high_ltv_buyer_lift"] == pytest.approx(1.5)
-    assert out.loc["A2", "high_ltv_buyer_lift"] == pytest.approx(3.0)
+    # baseline = the buyer-weighted average item: high-LTV buyers 1 + 1 + 1 over buyers 2 + 1 + 2 (A1, A2, B1)
+    # = 0.6; A1: 0.5 / 0.6, A2: 1 / 0.6 (not against c1's share of the customers, 1/3)
+    assert out.attrs["totals"]["baseline_high_ltv_buyer_share"] == pytest.approx(0.6)
+    assert out.attrs["totals"]["high_ltv_share_of_buyers"] == pytest.approx(1 / 3)
+    assert out.loc["A1", "high_ltv_buyer_lift"] == pytest.approx(0.5 / 0.6)
+    assert out.loc["A2", "high_ltv_buyer_lift"] == pytest.approx(1 / 0.6)
     # repeat (no window): A1 buyers c1 (day 0 -> bought day 10) and c2 (day 3 -> nothing after; the return
     # on day 5 is not a purchase): 1/2. B1: c1 yes, c3 no. A2: c1 day 10 -> no.
     assert out.loc["A1", "repeat_rate"] == 0.5 and out.loc["B1", "repeat_rate"] == 0.5
@@ -79,7 +82,7 @@ def test_hand_example_sku():
     assert totals["anonymous_sales_share"] == pytest.approx(3000 / 20_000)
     assert totals["buyers"] == 3 and totals["unscored_buyers"] == 0
     # classes: A1 carries 10/15 > 50 % -> head -> 高; lifts >= 1.5 with min_buyers 1 make the rest 高 too
-    assert out.loc["A1", "ltv_class_reason"] == "clv_share+high_ltv_buyers+gateway_repeat"
+    assert out.loc["A1", "ltv_class_reason"] == "clv_share+gateway_repeat"
     assert out.loc["A2", "ltv_class"] == "高" and out.loc["A2", "ltv_class_reason"] == "high_ltv_buyers"
 
 
@@ -161,7 +164,8 @@ def reference(lines: pd.DataFrame, scores: pd.DataFrame, item_col: str, window: 
         cust_total[c] = cust_total.get(c, 0.0) + v
     clv = scores["clv"].to_dict()
     high = set(scores.index[scores["segment"] == "high"])
-    base_high = np.mean([c in high for c in cust_total])
+    # the buyer-weighted average item: high-LTV buyers over buyers, summed over all items
+    base_high = np.mean([c in high for c, _ in buyers])
     win = pd.Timedelta(days=window) if window is not None else None
 
     def came_back(c, d):
@@ -193,6 +197,69 @@ def reference(lines: pd.DataFrame, scores: pd.DataFrame, item_col: str, window: 
             "gateway_repeat_lift": (sum(r for _, r in gw_rep) / n_gw_el / base_gateway) if n_gw_el else np.nan,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def loyal_heavy_buyers(n_items: int = 10, loyal: int = 40, one_off_per_item: int = 60, special_only: int = 120):
+    """The textbook case of the lift baseline: heavy buyers buy everything.
+
+    ``loyal`` high-LTV customers (CLV 10,000) buy every one of ``n_items`` items; every item also has
+    ``one_off_per_item`` low-LTV customers (CLV 500) who bought only it; item ``I0`` has, besides,
+    ``special_only`` high-LTV customers who bought nothing else: the one item whose buyers really are more
+    valuable than the average item's.
+    """
+    rows, clv, segment = [], {}, {}
+    items = [f"I{i}" for i in range(n_items)]
+    for c in range(loyal):
+        key = f"loyal{c}"
+        clv[key], segment[key] = 10_000.0, "high"
+        rows += [(key, item, 1000.0) for item in items]
+    for item in items:
+        for c in range(one_off_per_item):
+            key = f"{item}-once{c}"
+            clv[key], segment[key] = 500.0, "low"
+            rows.append((key, item, 1000.0))
+    for c in range(special_only):
+        key = f"special{c}"
+        clv[key], segment[key] = 10_000.0, "high"
+        rows.append((key, "I0", 1000.0))
+    lines = pd.DataFrame(rows, columns=["customer_key", "sku_id", "net_sales_jpy"])
+    lines["sales_date"] = D
+    scores = pd.DataFrame({"clv": pd.Series(clv), "segment": pd.Series(segment)})
+    return lines, scores
+
+
+def test_high_ltv_lift_is_against_the_average_item_not_the_average_customer():
+    lines, scores = loyal_heavy_buyers()
+    out = item_ltv_contribution(lines, scores, gross_profit_col=None, units_col=None)
+    # 160 high-LTV customers of 760 buyers (21 %), but 40 of every ordinary item's 100 buyers (0.4) are high:
+    # the loyal heavy buyers are in every item's buyers. Against the share among customers every item's lift
+    # would be 1.9 (>= 1.5: all 高). Against the average item (520 high-LTV buyers over 1,120 buyers = 0.464),
+    # an ordinary item is average (0.86) and only I0 (160 of 220 buyers: 0.727) stands out (1.57).
+    totals = out.attrs["totals"]
+    assert totals["high_ltv_share_of_buyers"] == pytest.approx(160 / 760)
+    assert totals["baseline_high_ltv_buyer_share"] == pytest.approx(520 / 1120)
+    ordinary = out.drop(index="I0")
+    assert ordinary["high_ltv_buyer_lift"].to_numpy() == pytest.approx(0.4 / (520 / 1120))
+    assert out.loc["I0", "high_ltv_buyer_lift"] == pytest.approx((160 / 220) / (520 / 1120))
+
+    # the old definition (per-customer baseline) classified every item 高 through the lift rule
+    old_lift = out["high_ltv_buyer_share"] / totals["high_ltv_share_of_buyers"]
+    old = classify_item_ltv(out.assign(high_ltv_buyer_lift=old_lift))
+    assert (old["ltv_class"] == "高").all()
+    assert old["ltv_class_reason"].str.contains("high_ltv_buyers").all()
+
+    # the new one: I0 is 高 (it carries 67 % of the value and its buyers are really more valuable); the ordinary
+    # items (3.7 % each) by the value they carry alone: those starting below 80 % of the value 中, the rest 低
+    assert out.loc["I0", "ltv_class"] == "高"
+    assert out.loc["I0", "ltv_class_reason"] == "clv_share+high_ltv_buyers"
+    assert not ordinary["ltv_class_reason"].str.contains("high_ltv_buyers").any()
+    assert ordinary["ltv_class"].value_counts().to_dict() == {"中": 4, "低": 5}
+
+    # with the value curve switched off, the lift alone: I0 only
+    lift_only = item_ltv_contribution(lines, scores, ItemLtvConfig(high_cumulative_share=0, mid_cumulative_share=0),
+                                      gross_profit_col=None, units_col=None)
+    assert list(lift_only.index[lift_only["ltv_class"] == "高"]) == ["I0"]
+    assert (lift_only.drop(index="I0")["ltv_class"] == "低").all()
 
 
 @pytest.mark.parametrize("seed,window", [(0, None), (1, 30), (2, 45)])

@@ -39,12 +39,14 @@ TYPES: dict[str, dict[str, str]] = {
         "expected_purchases_12m": "numeric(10,3)", "expected_spend_jpy": "bigint", "clv_12m_margin_jpy": "bigint",
         "ltv_segment": "text"},
     "mart_item_ltv_contribution": {
-        "as_of_date": "date", "sku_id": "text", "net_sales_jpy": "bigint", "buyers": "integer",
+        "as_of_date": "date", "grain": "text", "item_id": "text", "style_id": "text", "sku_id": "text",
+        "net_sales_jpy": "bigint", "buyers": "integer",
         "clv_contribution_jpy": "bigint", "clv_share": "numeric(8,6)", "clv_rank": "integer",
         "high_ltv_buyer_lift": "numeric(8,3)", "repeat_rate": "numeric(6,4)", "ltv_class": "text",
         "ltv_class_reason": "text"},
     "mart_zpm": {
-        "as_of_date": "date", "sku_id": "text", "zpm_cell": "text", "zpm_cell_name": "text",
+        "as_of_date": "date", "grain": "text", "item_id": "text", "style_id": "text", "sku_id": "text",
+        "zpm_cell": "text", "zpm_cell_name": "text",
         "zpm_cell_name_ja": "text", "units_sold_window": "numeric(14,2)", "on_hand_units": "numeric(14,2)",
         "weeks_of_cover": "numeric(10,2)", "gross_margin_rate": "numeric(8,4)", "gmroi": "numeric(10,3)",
         "sell_through_rate": "numeric(8,4)", "ltv_class": "text", "recommended_action": "text",
@@ -52,7 +54,8 @@ TYPES: dict[str, dict[str, str]] = {
     "mart_forecast_accuracy": {
         "as_of_date": "date", "model": "text", "cutoff_date": "date", "horizon_days": "integer", "series": "integer",
         "actual_units": "numeric(16,2)", "wape": "numeric(10,4)", "bias": "numeric(10,4)",
-        "p10_p90_coverage": "numeric(6,4)"},
+        "p10_p90_coverage": "numeric(6,4)", "model_version": "text", "segment_type": "text", "segment": "text",
+        "horizon_bucket": "text", "horizon_from": "integer", "horizon_to": "integer", "mase": "numeric(10,4)"},
     "replenishment_order_list": {
         "as_of_date": "date", "sku_id": "text", "location_id": "text", "item_type": "text", "ltv_class": "text",
         "method": "text", "service_level_target": "numeric(6,4)", "protection_days": "numeric(8,2)",
@@ -85,6 +88,14 @@ TYPES: dict[str, dict[str, str]] = {
         "discount_cost_jpy": "bigint", "incremental_gross_profit_jpy": "bigint",
         "net_incremental_gross_profit_jpy": "bigint", "buyers": "integer", "new_buyer_share": "numeric(6,4)",
         "later_repeat_rate": "numeric(6,4)"},
+    "mart_ltv_calibration": {
+        "as_of_date": "date", "frequency_bucket": "text", "frequency_min": "integer", "customers": "integer",
+        "actual_holdout_purchases": "numeric(12,4)", "predicted_holdout_purchases": "numeric(12,4)",
+        "naive_holdout_purchases": "numeric(12,4)", "calibration_end_date": "date", "holdout_end_date": "date",
+        "holdout_weeks": "integer", "customers_evaluated": "integer", "actual_holdout_total": "numeric(14,2)",
+        "predicted_holdout_total": "numeric(14,2)", "total_relative_error": "numeric(10,4)",
+        "naive_total_relative_error": "numeric(10,4)", "bucket_wape": "numeric(10,4)",
+        "customer_mae": "numeric(10,4)", "naive_customer_mae": "numeric(10,4)"},
 }
 
 
@@ -115,21 +126,43 @@ def mart_frames() -> dict[str, pd.DataFrame]:
              "SKU-A2": ("ZL-PH-MH", "protect: replenish first", "保護: 優先補充", "中"),
              "SKU-B1": ("ZH-PL-ML", "dead-stock risk: sell down", "不良在庫リスク: 売り切り", "低"),
              HOSTILE_SKU: ("ZH-PL-ML", "hold: targeted coupon (high-LTV buyers)", "保留: 優良顧客向けクーポン", "高")}
-    item = pd.DataFrame([{"as_of_date": AS_OF, "sku_id": s, "net_sales_jpy": 100000 * (i + 1), "buyers": 10 + i,
+    item = pd.DataFrame([{"as_of_date": AS_OF, "grain": "sku", "item_id": s, "style_id": st_, "sku_id": s,
+                          "net_sales_jpy": 100000 * (i + 1), "buyers": 10 + i,
                           "clv_contribution_jpy": 50000 - 10000 * i, "clv_share": 0.4 - 0.1 * i, "clv_rank": i + 1,
                           "high_ltv_buyer_lift": 1.2, "repeat_rate": 0.3, "ltv_class": cells[s][3],
-                          "ltv_class_reason": "share"} for i, (s, *_r) in enumerate(SKUS)])
-    zpm = pd.DataFrame([{"as_of_date": AS_OF, "sku_id": s, "zpm_cell": cells[s][0],
+                          "ltv_class_reason": "share"} for i, (s, st_, *_r) in enumerate(SKUS)])
+    item = pd.concat([item, item.drop_duplicates("style_id").assign(
+        grain="style", item_id=lambda f: f["style_id"], sku_id=None, ltv_class="中")], ignore_index=True)
+    zpm = pd.DataFrame([{"as_of_date": AS_OF, "grain": "sku", "item_id": s, "style_id": st_, "sku_id": s,
+                         "zpm_cell": cells[s][0],
                          "zpm_cell_name": "protect" if cells[s][0] == "ZL-PH-MH" else "dead-stock risk",
                          "zpm_cell_name_ja": "保護" if cells[s][0] == "ZL-PH-MH" else "不良在庫リスク",
                          "units_sold_window": 40.0 - 8 * i, "on_hand_units": 20.0 + 15 * i, "weeks_of_cover": 2.0 + 6 * i,
                          "gross_margin_rate": 0.55, "gmroi": 3.0 - 0.7 * i, "sell_through_rate": 0.7 - 0.15 * i,
                          "ltv_class": cells[s][3], "recommended_action": cells[s][1],
-                         "recommended_action_ja": cells[s][2]} for i, (s, *_r) in enumerate(SKUS)])
+                         "recommended_action_ja": cells[s][2]} for i, (s, st_, *_r) in enumerate(SKUS)])
+    zpm = pd.concat([zpm, zpm.drop_duplicates("style_id").assign(
+        grain="style", item_id=lambda f: f["style_id"], sku_id=None, zpm_cell="ZH-PH-ML")], ignore_index=True)
+    calibration = pd.DataFrame([{"as_of_date": AS_OF, "frequency_bucket": "7+" if k == 7 else str(k), "frequency_min": k,
+                                 "customers": 40 - 5 * k, "actual_holdout_purchases": 0.2 + 0.3 * k,
+                                 "predicted_holdout_purchases": 0.25 + 0.28 * k, "naive_holdout_purchases": 0.4 * k,
+                                 "calibration_end_date": AS_OF - timedelta(days=60), "holdout_end_date": AS_OF - timedelta(days=4),
+                                 "holdout_weeks": 8, "customers_evaluated": 180, "actual_holdout_total": 130.0,
+                                 "predicted_holdout_total": 124.0, "total_relative_error": -0.0462,
+                                 "naive_total_relative_error": 0.31, "bucket_wape": 0.08, "customer_mae": 0.5,
+                                 "naive_customer_mae": 0.7} for k in range(8)])
     acc = pd.DataFrame([{"as_of_date": AS_OF - timedelta(days=k), "model": m, "cutoff_date": AS_OF - timedelta(days=k + 14),
                          "horizon_days": 14, "series": 16, "actual_units": 400.0,
                          "wape": (0.35 if m == "xgboost" else 0.5) + 0.01 * k, "bias": (0.05 if m == "xgboost" else -0.1),
-                         "p10_p90_coverage": 0.78} for k in range(10) for m in ("xgboost", "seasonal_naive")])
+                         "p10_p90_coverage": 0.78 if m == "xgboost" else None, "model_version": "fc-20250501-ab12cd34",
+                         "segment_type": seg_type, "segment": seg, "horizon_bucket": bucket, "horizon_from": lo,
+                         "horizon_to": hi, "mase": (0.7 if m == "xgboost" else 1.1) + 0.01 * k}
+                        for k in range(10) for m in ("xgboost", "seasonal_naive", "moving_average")
+                        for seg_type, seg, bucket, lo, hi in
+                        [("all", "all", "all", 1, 14)] + ([("all", "all", "1-7", 1, 7), ("all", "all", "8-14", 8, 14),
+                                                            ("item_type", "staple", "all", 1, 14),
+                                                            ("ltv_class", "高", "all", 1, 14),
+                                                            ("ltv_class", "unknown", "all", 1, 14)] if k == 0 else [])])
     orders = []
     rank = 0
     for sku, style, _l, _c, kind, cost, _p in SKUS:
@@ -189,7 +222,8 @@ def mart_frames() -> dict[str, pd.DataFrame]:
     return {"mart_channel_sales_daily": pd.DataFrame(sales), "mart_customer_ltv": customers,
             "mart_item_ltv_contribution": item, "mart_zpm": zpm, "mart_forecast_accuracy": acc,
             "replenishment_order_list": pd.DataFrame(orders), "mart_sell_through": pd.DataFrame(st),
-            "mart_inventory_health": pd.DataFrame(inv), "mart_campaign_effect": camp}
+            "mart_inventory_health": pd.DataFrame(inv), "mart_campaign_effect": camp,
+            "mart_ltv_calibration": calibration}
 
 
 def write_marts(conn, schema: str, frames: dict[str, pd.DataFrame] | None = None,

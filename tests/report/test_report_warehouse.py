@@ -59,6 +59,24 @@ def test_numbers_are_the_marts_sums(warehouse, fixture_schema):
     assert 'id="orders-staple-data"' in page and 'id="orders-seasonal-data"' in page
 
 
+def test_item_marts_are_read_at_sku_grain_and_the_calibration_is_drawn(warehouse, fixture_schema):
+    frames = mart_frames()
+    with psycopg.connect(warehouse.url) as conn:
+        conn.read_only = True
+        data = load_report_data(conn, None, fixture_schema)
+    for mart in ("mart_zpm", "mart_item_ltv_contribution"):
+        sku_rows = frames[mart][frames[mart]["grain"] == "sku"]
+        assert set(data.frame(mart)["grain"]) == {"sku"} and data.totals[mart] == len(sku_rows)
+        assert sorted(data.frame(mart)["sku_id"]) == sorted(sku_rows["sku_id"])
+    cal = data.frame("mart_ltv_calibration")
+    assert list(cal.sort_values("frequency_min")["frequency_bucket"]) == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    page = render_report(data)
+    ltv = page[page.index('id="ltv"'):page.index('id="forecast"')]
+    assert "Calibration: hold-out purchases by frequency" in ltv
+    assert "-4.6%" in ltv and "+31.0%" in ltv and "180" in ltv          # the headline: model vs naive rule
+    assert "単純予測" in ltv and "Naive rule (mean purchases)" in ltv
+
+
 def test_build_report_writes_the_file_and_an_empty_mart_says_so(warehouse, tmp_path):
     schema = f"report_test_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(warehouse.url, autocommit=True) as conn:

@@ -5,7 +5,7 @@ import pandas as pd
 
 from .. import data as M
 from ..data import ReportData
-from ..fmt import compact, number, ratio, yen_compact
+from ..fmt import compact, integer, number, ratio, signed_pct, yen_compact
 from ..html import Col, heading, note, source_tag, static_table
 from ..svg import PALETTE, Series, legend, line_chart, stacked_bars
 from .common import Section, auto_cols, unavailable
@@ -46,14 +46,23 @@ def _histogram(d: ReportData) -> str:
                                     "x: predicted 12-month margin CLV (lower bound of each bucket) · y: customers", "axes"))
 
 
+CAL_COLS = [
+    Col("frequency_bucket", "学習期間のリピート回数", "Repeat purchases (calibration)"),
+    Col("customers", "顧客数", "Customers", "int"),
+    Col("actual_holdout_purchases", "実績（平均購買回数）", "Actual (mean purchases)", "num2"),
+    Col("predicted_holdout_purchases", "予測（平均購買回数）", "Predicted (mean purchases)", "num2"),
+    Col("naive_holdout_purchases", "単純予測（平均購買回数）", "Naive rule (mean purchases)", "num2"),
+]
+
+
 def _calibration(d: ReportData) -> str:
     head = heading(3, "モデル検証（キャリブレーション）", "Model check (calibration vs hold-out)")
     cal = d.frame(M.LTV_CALIBRATION)
     if cal.empty:
         return head + unavailable(d, M.LTV_CALIBRATION) + note(
-            "BG/NBD のホールドアウト検証（頻度別の予測と実績）はマートとして公開されていないため表示できません。",
-            "The BG/NBD hold-out check (predicted vs actual purchases by frequency) is not published as a mart, so it "
-            "cannot be shown here.")
+            "この基準日には BG/NBD のホールドアウト検証（頻度別の予測と実績）がありません（履歴が短い場合など）。",
+            "There is no BG/NBD hold-out check (predicted vs actual purchases by frequency) for this as-of date "
+            "(e.g. too little history).")
     x_key = next((c for c in ("frequency_bucket", "frequency", "bucket") if c in cal.columns), cal.columns[0])
     a_key = next((c for c in ("actual_holdout_purchases", "actual") if c in cal.columns), None)
     p_key = next((c for c in ("predicted_holdout_purchases", "predicted") if c in cal.columns), None)
@@ -61,13 +70,37 @@ def _calibration(d: ReportData) -> str:
     if a_key and p_key:
         sort_key = "frequency_min" if "frequency_min" in cal.columns else x_key
         cal = cal.sort_values(sort_key)
-        series = [Series("実績", "actual", pd.to_numeric(cal[a_key], errors="coerce").tolist(), "#4e79a7"),
-                  Series("予測", "predicted", pd.to_numeric(cal[p_key], errors="coerce").tolist(), "#e15759", True)]
+        series = [Series("実績", "actual", _values(cal[a_key]), "#4e79a7"),
+                  Series("予測", "predicted", _values(cal[p_key]), "#e15759", True)]
+        if "naive_holdout_purchases" in cal.columns:
+            series.append(Series("単純予測", "naive rule", _values(cal["naive_holdout_purchases"]), "#bab0ac", True))
         chart = (line_chart([str(v) for v in cal[x_key]], series, label="Calibration: hold-out purchases by frequency",
                             y_fmt=lambda v: number(v, 2), markers=True) + legend(series)
                  + note("横軸: 学習期間のリピート回数 · 縦軸: ホールドアウト期間の平均購買回数",
                         "x: repeat purchases in the calibration period · y: mean purchases in the hold-out", "axes"))
-    return head + chart + static_table(cal, auto_cols(cal)) + source_tag(M.LTV_CALIBRATION)
+    known = [c for c in CAL_COLS if c.key in cal.columns]
+    table = static_table(cal, known if len(known) >= 3 else auto_cols(cal))
+    return head + _calibration_summary(cal) + chart + table + source_tag(M.LTV_CALIBRATION)
+
+
+def _values(col: pd.Series) -> list:
+    return [None if pd.isna(v) else float(v) for v in pd.to_numeric(col, errors="coerce")]
+
+
+def _calibration_summary(cal: pd.DataFrame) -> str:
+    """The run's headline: hold-out period and total relative error of the model and of the naive rule."""
+    need = {"calibration_end_date", "holdout_end_date", "holdout_weeks", "total_relative_error",
+            "naive_total_relative_error", "customers_evaluated"}
+    if not need <= set(cal.columns):
+        return ""
+    r = cal.iloc[0]
+    err, naive = r["total_relative_error"], r["naive_total_relative_error"]
+    return note(
+        f"学習期間 〜{r['calibration_end_date']}、ホールドアウト {integer(r['holdout_weeks'])} 週（〜{r['holdout_end_date']}）、"
+        f"{integer(r['customers_evaluated'])} 人。総購買回数の予測誤差 {signed_pct(err)}（単純予測 {signed_pct(naive)}）。",
+        f"Calibration up to {r['calibration_end_date']}, hold-out {integer(r['holdout_weeks'])} weeks (to "
+        f"{r['holdout_end_date']}), {integer(r['customers_evaluated'])} customers. Total purchases predicted "
+        f"{signed_pct(err)} off (naive rule {signed_pct(naive)}).")
 
 
 def customer_section(d: ReportData) -> Section:

@@ -25,7 +25,7 @@ def _levels(code) -> tuple[str, str, str] | None:
 
 def _matrix(z: pd.DataFrame) -> str:
     z = z.copy()
-    lv = z["zpm_cell"].map(_levels)
+    lv = z["zpm_cell"].astype(object).map(_levels)  # object: with pyarrow strings, tuples would become arrays
     z["_z"], z["_p"], z["_m"] = lv.map(lambda t: t and t[0]), lv.map(lambda t: t and t[1]), lv.map(lambda t: t and t[2])
     blocks = []
     for zl, (zja, zen) in (("L", ("Z 低（在庫少）", "Z low (lean stock)")), ("H", ("Z 高（在庫多）", "Z high (heavy stock)"))):

@@ -1,7 +1,44 @@
 {{ config(tags=['decisions']) }}
--- How much customer value each SKU carries (LTV貢献度), per as-of date.
+-- How much customer value each item carries (LTV貢献度), per as-of date, at two grains: `grain` = 'sku' (one row
+-- per SKU) and 'style' (one row per style, 商品番号, measured as one item: its own buyers, rates and class, not a
+-- sum of its SKUs' rates). Filter on `grain` — the SKU switch.
+{% set measures %}
+        net_sales_jpy, buyers, clv_contribution_jpy, clv_share, clv_rank, high_ltv_buyer_lift,
+        repeat_rate, ltv_class, ltv_class_reason
+{% endset %}
+
+with skus as (
+    select sku_id, style_id from {{ ref('dim_sku') }}
+),
+
+items as (
+    select
+        v.as_of_date,
+        'sku'                                                 as grain,
+        v.sku_id                                              as item_id,
+        coalesce(skus.style_id, 'UNKNOWN')                    as style_id,
+        v.sku_id,
+        {{ measures }}
+    from {{ source('models', 'item_value') }} as v
+    left join skus on skus.sku_id = v.sku_id
+
+    union all
+
+    select
+        as_of_date,
+        'style',
+        style_id,
+        style_id,
+        cast(null as text),
+        {{ measures }}
+    from {{ source('models', 'item_value_by_style') }}
+)
+
 select
     cast(as_of_date as date)                                  as as_of_date,
+    cast(grain as text)                                       as grain,
+    cast(item_id as text)                                     as item_id,
+    cast(style_id as text)                                    as style_id,
     cast(sku_id as text)                                      as sku_id,
     cast(round(net_sales_jpy) as bigint)                      as net_sales_jpy,
     cast(buyers as integer)                                   as buyers,
@@ -12,4 +49,4 @@ select
     cast(repeat_rate as numeric(6, 4))                        as repeat_rate,
     cast(ltv_class as text)                                   as ltv_class,
     cast(ltv_class_reason as text)                            as ltv_class_reason
-from {{ source('models', 'item_value') }}
+from items

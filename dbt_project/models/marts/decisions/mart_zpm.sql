@@ -1,7 +1,44 @@
 {{ config(tags=['decisions']) }}
--- The ZPM inventory portfolio per SKU and as-of date (ZPM分析): cell, axis values, action with LTV overlay.
+-- The ZPM inventory portfolio per as-of date (ZPM分析): cell, axis values, action with LTV overlay, at two grains:
+-- `grain` = 'sku' (one row per SKU) and 'style' (one row per style, 商品番号, its stock, margin and movement
+-- taken together). Filter on `grain` — the SKU switch.
+{% set measures %}
+        zpm_cell, zpm_cell_name, zpm_cell_name_ja, units_sold_window, on_hand_units, weeks_of_cover,
+        gross_margin_rate, gmroi, sell_through_rate, ltv_class, recommended_action, recommended_action_ja
+{% endset %}
+
+with skus as (
+    select sku_id, style_id from {{ ref('dim_sku') }}
+),
+
+items as (
+    select
+        v.as_of_date,
+        'sku'                                                 as grain,
+        v.sku_id                                              as item_id,
+        coalesce(skus.style_id, 'UNKNOWN')                    as style_id,
+        v.sku_id,
+        {{ measures }}
+    from {{ source('models', 'item_value') }} as v
+    left join skus on skus.sku_id = v.sku_id
+
+    union all
+
+    select
+        as_of_date,
+        'style',
+        style_id,
+        style_id,
+        cast(null as text),
+        {{ measures }}
+    from {{ source('models', 'item_value_by_style') }}
+)
+
 select
     cast(as_of_date as date)                                  as as_of_date,
+    cast(grain as text)                                       as grain,
+    cast(item_id as text)                                     as item_id,
+    cast(style_id as text)                                    as style_id,
     cast(sku_id as text)                                      as sku_id,
     cast(zpm_cell as text)                                    as zpm_cell,
     cast(zpm_cell_name as text)                               as zpm_cell_name,
@@ -15,4 +52,4 @@ select
     cast(ltv_class as text)                                   as ltv_class,
     cast(recommended_action as text)                          as recommended_action,
     cast(recommended_action_ja as text)                       as recommended_action_ja
-from {{ source('models', 'item_value') }}
+from items
