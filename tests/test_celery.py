@@ -163,10 +163,16 @@ def _task_errors(env: dict[str, str], run_id: str, limit: int = 3) -> str:
     return "\n".join(out) or "(no task log has an error line)"
 
 
+@pytest.fixture(scope="session")
+def redis_server() -> tuple[str, int]:
+    """Redis's host and port; skips (before the warehouse starts) when it is not reachable."""
+    return _redis_or_skip()
+
+
 @pytest.fixture
-def celery_deployment(warehouse, manifest, tmp_path):
+def celery_deployment(redis_server, warehouse, manifest, tmp_path):
     """A CeleryExecutor deployment of the project on fresh databases; yields (env, stack, dbs, queue)."""
-    host, port = _redis_or_skip()
+    host, port = redis_server
     from ltvzaiko_tasks.orchestration import airflow_home
     from ltvzaiko_tasks.orchestration.airflow_home import airflow_env
     from ltvzaiko_tasks.orchestration.celery_settings import celery_env
