@@ -10,7 +10,7 @@ builds the warehouse with dbt (tests after each model) and publishes a run summa
 | `ingest` | per source: COPY the gated files into `raw`, replacing the business date's rows in one transaction; emits an asset per raw table |
 | `warehouse` | dbt staging → marts through Cosmos, each model followed by its tests; marts are built aside in `marts_build` |
 | `models` | customer LTV (BG/NBD + Gamma-Gamma), item value + ZPM, XGBoost demand forecast with a backtest, the replenishment order list, into `models.*` |
-| `decisions` | dbt marts from the model outputs (customer LTV, item LTV, ZPM, forecast accuracy, order list), tests after each |
+| `decisions` | dbt marts from the model outputs (customer LTV with its model check and the anonymous share of sales, item LTV and ZPM per SKU and style, forecast accuracy, order list), tests after each |
 | `publish` | swaps the tested marts into `marts` in one transaction (BI never sees a half-built or failing mart), then records row counts in `ops.run_summary`, regenerates the dbt docs site (`$LTVZAIKO_HOME/dbt_docs/static_index.html`) and writes the HTML report (`$LTVZAIKO_HOME/reports/latest.html`, and `report_<date>.html` per business date) |
 
 **Where to look after a run** — the report: `$LTVZAIKO_HOME/reports/latest.html` (the path is also in the
@@ -66,7 +66,10 @@ def _window():
     schedule=CronTriggerTimetable("0 6 * * *", timezone="Asia/Tokyo"),
     start_date=pendulum.datetime(2025, 1, 1, tz="Asia/Tokyo"),
     catchup=False,
-    max_active_runs=1,
+    max_active_runs=1,  # runs never overlap: a run's swap publishes its own build, loads never race a later run's
+    # every task works on the warehouse: the pool (ltvzaiko_tasks.orchestration.airflow_home.POOLS) bounds how
+    # many do at once, whatever runs or workers they come from
+    default_args={"pool": "ltvzaiko_warehouse"},
     tags=["ltvzaiko", "daily"],
     doc_md=__doc__,
     params={
@@ -129,21 +132,25 @@ def ltvzaiko_daily():
     def models():
         @task
         def customer_value() -> dict:
-            """Fit BG/NBD + Gamma-Gamma on identified customers and score everyone (models.customer_ltv)."""
+            """Fit BG/NBD + Gamma-Gamma on identified customers and score everyone (models.customer_ltv), with the
+            run's hold-out check (models.ltv_calibration); nothing is written unless the scores pass their rules."""
             from ltvzaiko_tasks.stages.model_tasks import run_customer_value
 
             return run_customer_value(_window())
 
         @task
         def item_value() -> dict:
-            """Customer value carried by each SKU, its LTV class and ZPM cell (models.item_value)."""
+            """Customer value carried by each SKU and each style, LTV class and ZPM cell (models.item_value,
+            models.item_value_by_style); nothing is written unless both pass their rules."""
             from ltvzaiko_tasks.stages.model_tasks import run_item_value
 
             return run_item_value(_window())
 
         @task
         def demand_forecast() -> dict:
-            """XGBoost quantile forecast per SKU x location, backtest vs seasonal naive, sell-out dates."""
+            """XGBoost quantile forecast per SKU x location (weekly model, daily forecasts; registry in
+            models.forecast_model_registry), rolling-origin backtest vs seasonal naive and moving average,
+            output gate, sell-out dates (docs/forecast.md)."""
             from ltvzaiko_tasks.stages.model_tasks import run_forecast
 
             return run_forecast(_window())

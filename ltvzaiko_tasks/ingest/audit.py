@@ -50,7 +50,10 @@ class AuditRow:
 
 
 def ensure_audit_table(conn: psycopg.Connection) -> None:
-    conn.execute(DDL)
+    # only when something is missing: `create index if not exists` takes a SHARE lock on the table before it
+    # looks, and would wait for every load still holding its audit rows uncommitted
+    if conn.execute("select to_regclass('raw.load_audit_source_date')").fetchone()[0] is None:
+        conn.execute(DDL)
 
 
 def record(conn: psycopg.Connection, row: AuditRow) -> None:

@@ -49,9 +49,12 @@ def ensure_raw_table(conn: psycopg.Connection, source: Source) -> None:
         raise RuntimeError(
             f"{RAW_SCHEMA}.{source.raw_table} has the columns {have}, but the contract of {source.name} is {want}: "
             "the table was created by an older contract; migrate it (or drop it and reload the dates) first")
-    conn.execute(sql.SQL("create index if not exists {} on {}.{} (_business_date)").format(
-        sql.Identifier(f"{source.raw_table}_business_date"), sql.Identifier(RAW_SCHEMA),
-        sql.Identifier(source.raw_table)))
+    index = f"{source.raw_table}_business_date"
+    # only when missing: `create index if not exists` takes a SHARE lock on the table before it looks, so it
+    # would wait for any load of another date still inside its transaction
+    if conn.execute("select to_regclass(%s)", (f"{RAW_SCHEMA}.{index}",)).fetchone()[0] is None:
+        conn.execute(sql.SQL("create index if not exists {} on {}.{} (_business_date)").format(
+            sql.Identifier(index), sql.Identifier(RAW_SCHEMA), sql.Identifier(source.raw_table)))
 
 
 def copy_file(conn: psycopg.Connection, source: Source, path: Path) -> int:
@@ -73,8 +76,12 @@ def load_source_files(conn: psycopg.Connection, source: Source, accepted: list[d
     by_date: dict[str, list[dict]] = defaultdict(list)
     for f in accepted:
         by_date[f["business_date"]].append(f)
-    audit.ensure_audit_table(conn)
-    ensure_raw_table(conn, source)
+    with conn.transaction():
+        # concurrent first loads would race to create the same tables (and fail on a duplicate name): one at a
+        # time creates what is missing; once everything exists this takes no table lock at all
+        conn.execute("select pg_advisory_xact_lock(hashtext(%s))", ("ltvzaiko:raw-ddl",))
+        audit.ensure_audit_table(conn)
+        ensure_raw_table(conn, source)
     conn.commit()
     results = []
     for d in sorted(by_date):

@@ -5,6 +5,7 @@ Airflow's metadata database lives in the same PostgreSQL server as the warehouse
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -20,6 +21,15 @@ TELEMETRY_OFF = {
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     "SCARF_ANALYTICS": "false",
 }
+
+
+WAREHOUSE_POOL = "ltvzaiko_warehouse"
+POOLS = {
+    WAREHOUSE_POOL: (4, "ltvzaiko_daily's tasks: each runs SQL, COPY or dbt against the warehouse, or fits a model "
+                        "on data read from it. Bounds how many hit the warehouse (and the workers' memory) at once."),
+}
+"""Airflow pools the DAG's tasks run in: name -> (slots, description). Created by :func:`prepare_airflow` (and by
+``airflow-init`` in docker-compose.yml); resize one with ``airflow pools set NAME SLOTS DESCRIPTION``."""
 
 
 class AirflowCommandError(RuntimeError):
@@ -79,12 +89,24 @@ def prepare_airflow(settings: Settings | None = None) -> tuple[dict[str, str], W
     env = airflow_env(settings, target)
     marker = settings.airflow_home / ".migrated"
     version = _airflow_version()
-    if not marker.exists() or marker.read_text() != f"{version}|{target.airflow_db_url}":
+    # the marker names the database by a digest: the URL holds its password, which stays out of files
+    stamp = "|".join([version, hashlib.sha256(target.airflow_db_url.encode()).hexdigest(),
+                      hashlib.sha256(repr(sorted(POOLS.items())).encode()).hexdigest()])
+    if not marker.exists() or marker.read_text() != stamp:
         proc = run_airflow(["db", "migrate"], env)
         if proc.returncode != 0:
             raise AirflowCommandError(f"`airflow db migrate` failed:\n{proc.stderr[-4000:]}")
-        marker.write_text(f"{version}|{target.airflow_db_url}")
+        ensure_pools(env)
+        marker.write_text(stamp)
     return env, target
+
+
+def ensure_pools(env: dict[str, str]) -> None:
+    """Create (or resize) the pools of :data:`POOLS` in Airflow's metadata database."""
+    for name, (slots, description) in POOLS.items():
+        proc = run_airflow(["pools", "set", name, str(slots), description], env)
+        if proc.returncode != 0:
+            raise AirflowCommandError(f"`airflow pools set {name}` failed:\n{proc.stderr[-4000:]}")
 
 
 def _airflow_version() -> str:
