@@ -84,6 +84,17 @@ DATES = [str(d.date()) for d in pd.date_range(START, periods=DAYS)]
 AS_OF = date.fromisoformat(DATES[-1])
 
 
+def model_world_forecast_settings():
+    from ltvzaiko_tasks.forecast import XGBoostParams
+    from ltvzaiko_tasks.stages.forecast_stage import ForecastSettings
+
+    # two rolling origins fit into 50 days with a 14-day horizon when they are 5 days apart and 30 days of
+    # history are enough to train on; a small booster keeps the fixture quick
+    return ForecastSettings(horizon_days=14, min_history_days=30, backtest_windows=2, backtest_step_days=5,
+                            booster=XGBoostParams(n_estimators=60, learning_rate=0.15, max_depth=4,
+                                                  quantile_n_estimators=40, quantile_learning_rate=0.15))
+
+
 @pytest.fixture(scope="session")
 def built(warehouse, tmp_path_factory):
     """Load a 50-day tiny world, build the warehouse, run the model stages and build the decision marts, once per
@@ -95,11 +106,12 @@ def built(warehouse, tmp_path_factory):
     from test_dbt_models import DBT_DIR, load_raw
 
     from ltvzaiko_tasks.stages.customer_value_stage import score_customer_value
-    from ltvzaiko_tasks.stages.forecast_stage import ForecastSettings, forecast_demand
+    from ltvzaiko_tasks.stages.forecast_stage import forecast_demand
     from ltvzaiko_tasks.stages.item_value_stage import value_items
     from ltvzaiko_tasks.stages.orders_stage import recommend_replenishment
     from ltvzaiko_tasks.world import generate_landing
 
+    FORECAST_SETTINGS = model_world_forecast_settings()
     tmp = tmp_path_factory.mktemp("model_stages")
     generate_landing("tiny", seed=5, start=START, days=DAYS, out=tmp / "landing", write_truth=False)
     name = f"ltvzaiko_models_{uuid.uuid4().hex[:8]}"
@@ -125,7 +137,7 @@ def built(warehouse, tmp_path_factory):
         with psycopg.connect(url) as conn:
             figures["customer_value"] = score_customer_value(conn, AS_OF)
             figures["item_value"] = value_items(conn, AS_OF)
-            figures["forecast"] = forecast_demand(conn, AS_OF, ForecastSettings(horizon_days=14))
+            figures["forecast"] = forecast_demand(conn, AS_OF, FORECAST_SETTINGS)
             figures["orders"] = recommend_replenishment(conn, AS_OF)
         dbt("build", "--select", "tag:decisions")
         yield url, figures

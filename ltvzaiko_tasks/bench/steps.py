@@ -246,10 +246,13 @@ def step_ltv(a: dict) -> dict:
 
 
 def step_forecast(a: dict) -> dict:
+    """The pipeline's forecaster on a year of the world at the bench's scale, scored on the next 28 days against
+    the world's true demand, beside seasonal naive, a moving average and statsforecast (docs/forecast.md)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-    from ..forecast.benchmark import bench_forecast
+    from ..forecast.benchmark import bench_forecast_world
 
-    return bench_forecast(a.get("series", 3000), a.get("history_days", 365))
+    return bench_forecast_world(a["scale"], a.get("seed", 1), a.get("forecast_start", "2024-04-01"),
+                                a.get("forecast_history_days", 365), a.get("forecast_horizon_days", 28))
 
 
 def step_portfolio(a: dict) -> dict:

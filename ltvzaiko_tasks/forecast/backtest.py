@@ -30,7 +30,9 @@ def cutoffs_for(last_day: np.datetime64, n_windows: int, horizon: int, step: int
 
 def rolling_origin_backtest(forecaster_factory, history: pd.DataFrame, n_windows: int, horizon: int,
                             step: int, *, gap: int | None = None, freq: Freq | str | None = None,
-                            drop_censored: bool = True) -> pd.DataFrame:
+                            drop_censored: bool = True, refit_every: int | None = 1,
+                            future_known: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame] | None = None
+                            ) -> pd.DataFrame:
     """Fit fresh forecasters on ``history`` up to each cutoff and forecast the next window.
 
     forecaster_factory: a zero-argument callable returning an unfitted forecaster (``fit``/``predict``,
@@ -38,6 +40,16 @@ def rolling_origin_backtest(forecaster_factory, history: pd.DataFrame, n_windows
     windows, steps forecast per window, steps between consecutive cutoffs. gap: steps between a cutoff and
     its first forecast date (default: the largest ``gap`` of the forecasters, so a model with a
     stock-preparation week is scored on what it can actually know).
+
+    refit_every: fit a fresh forecaster every ``refit_every`` windows (1, the default: at every cutoff; None:
+    once, at the oldest cutoff). In between, the forecaster fitted at an earlier cutoff is re-pointed at the
+    history up to the current cutoff with ``update(history)`` (its lags and windows move, nothing is learnt),
+    which replays a schedule such as "retrain weekly, forecast daily" without leaking: a model only ever
+    learnt from rows before the cutoffs it is scored at.
+
+    future_known: ``f(future, train) -> future``, what of the window's features was known at the cutoff. By
+    default the window's own feature values are used (right for calendars and announced promotions); give a
+    function when some feature is only known as of the cutoff in production (e.g. a price carried forward).
 
     Returns ``series_id, ds, cutoff, y`` and per model ``<name>`` (its mean) plus ``<name>_p10`` ... for
     the quantiles it outputs. Forecasters only ever see rows with ``ds <= cutoff``; the future they get holds
@@ -47,6 +59,8 @@ def rolling_origin_backtest(forecaster_factory, history: pd.DataFrame, n_windows
     require_columns(history, (ID_COL, DS_COL, Y_COL), "history")
     if n_windows < 1 or horizon < 1 or step < 1:
         raise ForecastInputError("rolling_origin_backtest: n_windows, horizon and step must all be >= 1")
+    if refit_every is not None and refit_every < 1:
+        raise ForecastInputError("rolling_origin_backtest: refit_every must be >= 1 window, or None (fit once)")
     named = _factories(forecaster_factory)
     if not named:
         raise ForecastInputError("rolling_origin_backtest: give at least one forecaster factory")
@@ -67,16 +81,21 @@ def rolling_origin_backtest(forecaster_factory, history: pd.DataFrame, n_windows
     ds_dtype = history[DS_COL].dtype
     cutoff_dtype = ds_dtype if pd.api.types.is_datetime64_dtype(ds_dtype) else "datetime64[ns]"
     frames = []
-    for cutoff in cutoffs:
+    models: list[object | None] = [None] * len(named)
+    for i, cutoff in enumerate(cutoffs):
+        refit = i == 0 if refit_every is None else i % refit_every == 0
         train = history[days <= cutoff]
         in_window = (days > cutoff + gap * sd) & (days <= cutoff + (gap + horizon) * sd)
         window = history[in_window]
         future = window.drop(columns=[c for c in (Y_COL, CENSORED_COL) if c in window.columns])
+        if future_known is not None:
+            future = future_known(future, train)
         keep = [c for c in (ID_COL, DS_COL, Y_COL, CENSORED_COL) if c in window.columns]
         out = window[keep].reset_index(drop=True)
         out.insert(2, "cutoff", pd.Series(pd.Timestamp(cutoff), index=out.index).astype(cutoff_dtype))
-        for (_, factory), name in zip(named, names):
-            pred = factory().fit(train).predict(future)
+        for j, ((_, factory), name) in enumerate(zip(named, names)):
+            models[j] = factory().fit(train) if refit or models[j] is None else models[j].update(train)
+            pred = models[j].predict(future)
             cols = {c: (name if c == "mean" else f"{name}_{c}") for c in pred.columns if c not in (ID_COL, DS_COL)}
             out = out.merge(pred.rename(columns=cols), on=[ID_COL, DS_COL], how="left", validate="one_to_one")
         frames.append(out)

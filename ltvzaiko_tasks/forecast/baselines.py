@@ -32,6 +32,10 @@ class _PanelBaseline:
                                   freq=self.freq, missing_dates=self.missing_dates)
         return self
 
+    def update(self, history: pd.DataFrame):
+        """Baselines have nothing to keep between histories: ``update`` is ``fit``."""
+        return self.fit(history)
+
     def predict(self, future: pd.DataFrame) -> pd.DataFrame:
         if self.panel_ is None:
             raise NotFittedError(f"call fit(history) before predict on {type(self).__name__}")

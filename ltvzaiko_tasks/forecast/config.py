@@ -6,7 +6,7 @@ config is created, so ``repr(config)`` shows exactly what a run used.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from .constants import Freq, MeanObjective, MissingDates, WeekLabel
 from .errors import ForecastConfigError
@@ -171,6 +171,37 @@ class ForecastConfig:
         for name in ("max_train_rows", "max_quantile_rows"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ForecastConfigError(f"ForecastConfig.{name} must be positive or None (no cap)")
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able values (enums as their values, tuples as lists); :meth:`from_dict` reverses it."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "xgb":
+                value = asdict(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif hasattr(value, "value"):  # the StrEnums
+                value = value.value
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "ForecastConfig":
+        """The config :meth:`to_dict` wrote (unknown keys are refused, so a stale artifact says so)."""
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise ForecastConfigError(f"ForecastConfig.from_dict: unknown setting(s) {unknown}; the saved model "
+                                      "was written by another version of ltvzaiko: retrain it")
+        kwargs = dict(values)
+        if isinstance(kwargs.get("xgb"), dict):
+            kwargs["xgb"] = XGBoostParams(**kwargs["xgb"])
+        for name in ("quantiles", "lags", "rolling_windows", "seasonal_windows", "exogenous", "static_features",
+                     "hierarchy"):
+            if isinstance(kwargs.get(name), list):
+                kwargs[name] = tuple(kwargs[name])
+        return cls(**kwargs)
 
     @property
     def leads(self) -> range:

@@ -25,7 +25,9 @@ Features (all computed from *observed* demand: censored days are missing, see ``
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -121,6 +123,29 @@ class FeatureSpec:
                    seasonal_windows=config.seasonal_windows, season_length=config.season_length,
                    exogenous=tuple(exogenous), static_features=config.static_features,
                    hierarchy=config.hierarchy, calendar=config.calendar, week_label=config.week_label)
+
+    @classmethod
+    def declared(cls, config: ForecastConfig) -> "FeatureSpec":
+        """The feature set a config declares, without a history; needs ``config.exogenous`` listed explicitly
+        (``None`` means "every numeric column of the history", which only a history can resolve)."""
+        if config.exogenous is None:
+            raise ForecastInputError("FeatureSpec.declared needs ForecastConfig(exogenous=(...)) listed explicitly "
+                                     "(use exogenous=() for none); exogenous=None is resolved from a history")
+        return cls(freq=config.freq, lags=config.lags, rolling_windows=config.rolling_windows,
+                   seasonal_windows=config.seasonal_windows, season_length=config.season_length,
+                   exogenous=tuple(config.exogenous), static_features=config.static_features,
+                   hierarchy=config.hierarchy, calendar=config.calendar, week_label=config.week_label)
+
+    def to_dict(self) -> dict:
+        return {f.name: (getattr(self, f.name).value if hasattr(getattr(self, f.name), "value")
+                         else list(getattr(self, f.name)) if isinstance(getattr(self, f.name), tuple)
+                         else getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "FeatureSpec":
+        kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        kwargs["freq"], kwargs["week_label"] = Freq(kwargs["freq"]), WeekLabel(kwargs["week_label"])
+        return cls(**kwargs)
 
     @property
     def warmup(self) -> int:
@@ -220,3 +245,16 @@ class FeatureSpec:
                              "ds": pd.to_datetime(panel.day_of(np.asarray(rows.origin) + rows.lead)),
                              "origin_ds": pd.to_datetime(panel.day_of(rows.origin))})
         return pd.concat([head, pd.DataFrame(self.build(panel, rows), columns=self.feature_names)], axis=1)
+
+
+FEATURE_CODE_VERSION = 1
+"""Bump when the meaning of a feature changes in this module (a saved model must then be retrained): it is part
+of :func:`feature_set_hash`."""
+
+
+def feature_set_hash(config: ForecastConfig) -> str:
+    """SHA-256 of the declared feature list and the whole config (booster settings included): two models with
+    the same hash were built the same way, so a saved model may serve a run whose config hashes the same."""
+    payload = {"feature_code_version": FEATURE_CODE_VERSION,
+               "features": list(FeatureSpec.declared(config).feature_names), "config": config.to_dict()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()

@@ -1,14 +1,19 @@
 """``DemandForecaster``: a global XGBoost model over many demand series, with quantiles."""
 from __future__ import annotations
 
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import xgboost as xgb
 
 from .config import ForecastConfig
 from .constants import DS_COL, ID_COL, MeanObjective
-from .errors import ForecastInputError, NotFittedError, examples
-from .features import DesignRows, FeatureSpec
+from .errors import ForecastConfigError, ForecastInputError, NotFittedError, examples
+from .features import DesignRows, FeatureSpec, feature_set_hash
 from .panel import Panel, build_panel
 from .validation import check_unique_keys, numeric_column, require_columns, to_days
 
@@ -55,7 +60,13 @@ class DemandForecaster:
 
     **New series** borrow strength from ``hierarchy`` groups (group mean demand per series at the origin),
     static attributes and the calendar; the model learns that from series that started inside the history.
+
+    **Reuse.** ``save(dir)`` writes the two boosters and the config; ``DemandForecaster.load(dir)`` reads them
+    back, and ``update(history)`` points a fitted or loaded model at a newer history (the lags and windows
+    move to the new origin, the trees stay), which is how a weekly-trained model serves daily forecasts.
     """
+
+    ARTIFACT_FORMAT = 1
 
     def __init__(self, config: ForecastConfig | None = None, *, name: str = "xgboost") -> None:
         self.config = config or ForecastConfig()
@@ -65,6 +76,8 @@ class DemandForecaster:
         self.mean_booster_: xgb.Booster | None = None
         self.quantile_booster_: xgb.Booster | None = None
         self.n_train_rows_: int = 0
+        self.trained_cutoff_: pd.Timestamp | None = None
+        """Last date of the history the trees were fitted on (``cutoff_`` moves with ``update``)."""
 
     def __repr__(self) -> str:
         state = "fitted" if self.panel_ is not None else "not fitted"
@@ -113,7 +126,81 @@ class DemandForecaster:
                                          feature_names=list(spec.feature_names), max_bin=cfg.xgb.max_bin)
         self.quantile_booster_ = xgb.train(q_params, dquant, num_boost_round=cfg.xgb.quantile_n_estimators)
         self.spec_, self.panel_, self.n_train_rows_ = spec, panel, len(y)
+        self.trained_cutoff_ = pd.Timestamp(panel.last_day)
         return self
+
+    def update(self, history: pd.DataFrame) -> "DemandForecaster":
+        """Read features from ``history`` from now on, keeping the fitted trees: forecasts then start
+        ``gap + 1`` steps after the end of ``history``. Use it between retrains (daily forecasts from a weekly
+        model); nothing is learnt from the new rows."""
+        if self.mean_booster_ is None or self.spec_ is None:
+            raise NotFittedError("call fit(history) or DemandForecaster.load(path) before update(history)")
+        spec = self.spec_
+        require_columns(history, (ID_COL, DS_COL, "y", *spec.exogenous, *spec.static_features, *spec.hierarchy),
+                        "history", "update() needs the columns the model was fitted with.")
+        self.panel_ = build_panel(history, freq=self.config.freq, missing_dates=self.config.missing_dates,
+                                  exogenous=spec.exogenous, static_features=spec.static_features,
+                                  hierarchy=spec.hierarchy)
+        return self
+
+    # ---------------------------------------------------------------- save / load
+    @property
+    def feature_set_hash(self) -> str:
+        """Hash of the declared feature list and config (see :func:`~.features.feature_set_hash`)."""
+        config = self.config
+        if config.exogenous is None and self.spec_ is not None:  # resolved from the history at fit
+            config = replace(config, exogenous=self.spec_.exogenous)
+        return feature_set_hash(config)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model to directory ``path``: ``mean.ubj``, ``quantiles.ubj`` (XGBoost's own
+        format) and ``forecaster.json`` (config, feature set, training cutoff). Written aside, then renamed
+        into place, so a crash never leaves half a model under ``path``."""
+        if self.mean_booster_ is None or self.spec_ is None:
+            raise NotFittedError("call fit(history) before save(path)")
+        path = Path(path)
+        tmp = path.with_name(path.name + ".partial")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self.mean_booster_.save_model(str(tmp / "mean.ubj"))
+        self.quantile_booster_.save_model(str(tmp / "quantiles.ubj"))
+        meta = {"format": self.ARTIFACT_FORMAT, "name": self.name, "config": self.config.to_dict(),
+                "spec": self.spec_.to_dict(), "feature_names": list(self.spec_.feature_names),
+                "feature_set_hash": self.feature_set_hash, "n_train_rows": int(self.n_train_rows_),
+                "trained_cutoff": None if self.trained_cutoff_ is None else str(self.trained_cutoff_.date()),
+                "xgboost_version": xgb.__version__}
+        (tmp / "forecaster.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if path.exists():
+            shutil.rmtree(path)
+        tmp.rename(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "DemandForecaster":
+        """A model ``save`` wrote. It has trees but no history yet: call ``update(history)`` before
+        ``predict``."""
+        path = Path(path)
+        try:
+            meta = json.loads((path / "forecaster.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no saved forecaster in {path} (forecaster.json missing); fit and save one "
+                                    "first") from None
+        if meta.get("format") != cls.ARTIFACT_FORMAT:
+            raise ForecastConfigError(f"{path}: saved model format {meta.get('format')!r}, this version reads "
+                                      f"{cls.ARTIFACT_FORMAT}; retrain the model")
+        model = cls(ForecastConfig.from_dict(meta["config"]), name=meta.get("name", "xgboost"))
+        model.spec_ = FeatureSpec.from_dict(meta["spec"])
+        if list(model.spec_.feature_names) != meta["feature_names"]:
+            raise ForecastConfigError(f"{path}: the saved feature list no longer matches what this version builds "
+                                      "from the saved config; retrain the model")
+        model.mean_booster_ = xgb.Booster(model_file=str(path / "mean.ubj"))
+        model.quantile_booster_ = xgb.Booster(model_file=str(path / "quantiles.ubj"))
+        for booster in (model.mean_booster_, model.quantile_booster_):
+            booster.set_param({"nthread": model.config.xgb.n_jobs})
+        model.n_train_rows_ = int(meta.get("n_train_rows", 0))
+        cutoff = meta.get("trained_cutoff")
+        model.trained_cutoff_ = pd.Timestamp(cutoff) if cutoff else None
+        return model
 
     def _prepare(self, history: pd.DataFrame) -> tuple[Panel, FeatureSpec]:
         require_columns(history, (ID_COL, DS_COL, "y"), "history",
@@ -166,6 +253,9 @@ class DemandForecaster:
     # -------------------------------------------------------------- predict
     def _fitted(self) -> Panel:
         if self.panel_ is None:
+            if self.mean_booster_ is not None:
+                raise NotFittedError("this model was loaded without a history: call update(history) before "
+                                     "predict / make_future")
             raise NotFittedError("call fit(history) before predict / make_future")
         return self.panel_
 
@@ -231,7 +321,8 @@ class DemandForecaster:
 
     def feature_importance(self, importance_type: str = "gain") -> pd.DataFrame:
         """Importance of each feature in the mean and the quantile model (0 for unused features)."""
-        self._fitted()
+        if self.mean_booster_ is None:
+            raise NotFittedError("call fit(history) before feature_importance")
         names = list(self.spec_.feature_names)
         mean = self.mean_booster_.get_score(importance_type=importance_type)
         quant = self.quantile_booster_.get_score(importance_type=importance_type)

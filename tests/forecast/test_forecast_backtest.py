@@ -83,3 +83,17 @@ def test_bench_forecast_smoke():
     for key in ("fit_s", "predict_s", "wape", "wape_seasonal_naive", "train_examples", "peak_rss_mb"):
         assert key in figures
     assert figures["fit_s"] > 0 and 0 < figures["wape"] < 2
+
+
+def test_world_bench_smoke():
+    """The §8 benchmark's own code path on a tiny world (figures are benchmarked, not asserted)."""
+    from ltvzaiko_tasks.forecast import XGBoostParams
+    from ltvzaiko_tasks.forecast.benchmark import bench_forecast_world
+
+    figures = bench_forecast_world("tiny", seed=2, start="2024-04-01", history_days=45, horizon=7,
+                                   booster=XGBoostParams(n_estimators=20, quantile_n_estimators=10, max_depth=3),
+                                   statsforecast=False)
+    assert figures["data"] == "world" and figures["series_scored"] > 0 and figures["holdout_true_units"] > 0
+    assert figures["wape"] > 0 and figures["wape_seasonal_naive"] > 0 and figures["wape_statsforecast"] is None
+    assert set(figures["by_model"]) == {"xgboost", "seasonal_naive", "moving_average"}
+    assert figures["origin"] == "2024-05-15" and figures["peak_rss_mb"] > 0

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ltvzaiko_tasks.forecast import accuracy_table, bias, mase, quantile_coverage, wape
+from ltvzaiko_tasks.forecast import (accuracy_table, bias, mase, mase_score, quantile_coverage, seasonal_naive_scales,
+                                     wape)
 from ltvzaiko_tasks.forecast.metrics import model_columns
 
 
@@ -69,3 +70,49 @@ def test_accuracy_table_shape(frame):
     table = accuracy_table(frame, train=train, season_length=1)
     assert set(table["metric"]) == {"wape", "bias", "mase", "coverage_p10_p90"}
     assert table.query("model == 'a' and metric == 'coverage_p10_p90'")["value"].item() == pytest.approx(0.75)
+
+
+# Australian quarterly beer production (megalitres), 1992Q1-2008Q3: the ``ausbeer`` series of the fpp R package,
+# the running example of Hyndman & Athanasopoulos, "Forecasting: principles and practice" (1st ed.), §2.5.
+AUSBEER_1992_2008 = [
+    443, 410, 420, 532, 433, 421, 410, 512, 449, 381, 423, 531, 426, 408, 416, 520, 409, 398, 398, 507,
+    432, 398, 406, 526, 428, 397, 403, 517, 435, 383, 424, 521, 421, 402, 414, 500, 451, 380, 416, 492,
+    428, 408, 406, 506, 435, 380, 421, 490, 435, 390, 412, 454, 416, 403, 408, 482, 438, 386, 405, 491,
+    427, 383, 394, 473, 420, 390, 410]
+
+
+def test_mase_reproduces_the_textbook_beer_example():
+    """FPP §2.5: trained on 1992Q1-2005Q4, forecasts of 2006Q1-2008Q3; the book's table gives MASE 2.30 for the
+    mean method, 4.35 for the naive method and 0.77 for the seasonal naive method, with the scale of Hyndman &
+    Koehler (2006) for seasonal data: the in-sample MAE of the seasonal naive method (m = 4)."""
+    y = np.array(AUSBEER_1992_2008, dtype=float)
+    train, test = y[:56], y[56:]
+    assert len(test) == 11
+    mean = np.full(11, train.mean())
+    naive = np.full(11, train[-1])
+    snaive = np.array([train[-4 + h % 4] for h in range(11)])
+    assert mase_score(test, mean, train, season_length=4) == pytest.approx(2.30, abs=0.005)
+    assert mase_score(test, naive, train, season_length=4) == pytest.approx(4.35, abs=0.005)
+    assert mase_score(test, snaive, train, season_length=4) == pytest.approx(0.77, abs=0.005)
+
+
+def test_mase_score_edge_cases():
+    assert np.isnan(mase_score([1.0], [1.0], [5.0, 5.0, 5.0]))            # constant history: no scale
+    assert np.isnan(mase_score([1.0], [1.0], [5.0], season_length=1))     # too short for one difference
+    # missing (stock-out) values are left out of the scale: pairs (1, 2) and (2, 4) only
+    assert mase_score([3.0], [4.0], [1.0, 2.0, 4.0, np.nan]) == pytest.approx(1 / 1.5)
+    with pytest.raises(ValueError):
+        mase_score([1.0, 2.0], [1.0], [1.0, 2.0])
+
+
+def test_frame_mase_agrees_with_the_one_series_definition(frame):
+    train = pd.DataFrame({"series_id": "s", "ds": pd.date_range("2025-01-01", periods=4), "y": [1.0, 2, 4, 3]})
+    expected = mase_score(frame["y"], frame["a"], train["y"], season_length=2)
+    assert mase(frame, ["a"], train=train, season_length=2)["a"] == pytest.approx(expected)
+
+
+def test_seasonal_naive_scales_per_cutoff():
+    train = pd.DataFrame({"series_id": "s", "ds": pd.date_range("2025-01-01", periods=5), "y": [1.0, 2, 4, 3, 10]})
+    scales = seasonal_naive_scales(train, ["2025-01-04", "2025-01-05"], season_length=1).set_index("cutoff")["scale"]
+    assert scales.loc[pd.Timestamp("2025-01-04")] == pytest.approx(4 / 3)   # |2-1|, |4-2|, |3-4|
+    assert scales.loc[pd.Timestamp("2025-01-05")] == pytest.approx(11 / 4)  # ... and |10-3|
