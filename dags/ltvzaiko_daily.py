@@ -123,7 +123,6 @@ def ltvzaiko_daily():
         profile_config=dbt_cosmos.profile_config(),
         execution_config=dbt_cosmos.execution_config(),
         render_config=dbt_cosmos.render_config(exclude=[dbt_cosmos.DECISIONS_TAG]),
-        operator_args={"install_deps": False},
         doc_md=GROUP_DOCS["warehouse"],
     )
 
@@ -170,7 +169,6 @@ def ltvzaiko_daily():
         profile_config=dbt_cosmos.profile_config(),
         execution_config=dbt_cosmos.execution_config(),
         render_config=dbt_cosmos.render_config(select=[dbt_cosmos.DECISIONS_TAG]),
-        operator_args={"install_deps": False},
         doc_md=GROUP_DOCS["decisions"],
     )
 
