@@ -14,7 +14,8 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
                      "ltv_class": ("商品LTVクラス", "item LTV class")},
     "reason": {"none": ("制約なし", "none"), "no_need": ("発注不要", "no need"), "case_pack": ("ケース単位に丸め", "case pack"),
                "moq": ("最小発注数に引上げ", "MOQ"), "below_moq": ("最小発注数未満", "below MOQ"),
-               "budget": ("予算上限", "budget"), "order_window_closed": ("発注期限後", "order window closed")},
+               "budget": ("予算上限", "budget"), "order_window_closed": ("発注期限後", "order window closed"),
+               "no_forecast": ("予測なし（履歴不足）", "no forecast yet")},
     "method": {"periodic_review_order_up_to": ("定期発注・補充点方式", "periodic review, order-up-to"),
                "newsvendor": ("新聞売り子モデル", "newsvendor")},
     "sell_through_status": {"sold_out": ("完売", "sold out"), "continuing": ("継続品", "continuing"),
@@ -30,6 +31,9 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     "product_status": {"planned": ("販売前", "planned"), "active": ("販売中", "active"),
                        "markdown": ("値下げ中", "markdown"), "ended": ("販売終了", "ended"), "unknown": ("不明", "unknown")},
     "dead_stock_reason": {"off_sale": ("販売終了品", "off sale")},
+    "markdown_action": {"sell_down": ("値下げで売り切る", "sell down"), "hold": ("定価で保留", "hold"),
+                        "targeted_coupon": ("高LTV顧客へクーポン", "targeted coupon"),
+                        "transfer": ("店間移動", "transfer")},
     "bool": {"True": ("はい", "yes"), "False": ("いいえ", "no"), "true": ("はい", "yes"), "false": ("いいえ", "no")},
 }
 

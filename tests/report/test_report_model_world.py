@@ -22,3 +22,5 @@ def test_report_on_the_model_world_shows_the_what_if_and_the_markdown_triage(bui
         assert level in what_if
     # the markdown triage reads its mart (no "not published" note)
     assert "markdown_recommendations" in html
+    assert "推奨値引率" in html and "Suggested markdown" in html  # bilingual columns, not raw names
+    assert any(label in html for label in ("定価で保留", "値下げで売り切る", "店間移動", "高LTV顧客へクーポン"))

@@ -127,6 +127,24 @@ STYLE_DEAD_COLS = [
 ]
 
 
+MARKDOWN_COLS = [
+    Col("sku_id", "SKU", "SKU"), Col("style_id", "商品番号", "Style"), Col("location_id", "拠点", "Location"),
+    Col("ltv_class", "LTVクラス", "LTV class", "enum:ltv_class"),
+    Col("action", "アクション", "Action", "enum:markdown_action"),
+    Col("suggested_markdown_rate", "推奨値引率", "Suggested markdown", "pct"),
+    Col("suggested_price_jpy", "推奨売価", "Suggested price", "yen"),
+    Col("on_hand_units", "手持在庫", "On hand", "num1"), Col("excess_units", "過剰在庫", "Excess units", "num1"),
+    Col("excess_value_jpy", "過剰在庫額", "Excess value", "yen"),
+    Col("transfer_units", "移動数", "Transfer units", "num1"),
+    Col("expected_sell_through_full_price", "消化見込（定価）", "Sell-through at full price", "pct"),
+    Col("expected_sell_through_after_action", "消化見込（実施後）", "Sell-through after action", "pct"),
+    Col("expected_gross_profit_effect_jpy", "粗利影響", "Gross profit effect", "yen"),
+    Col("target_date", "適正完売日", "Target sell-out date", "date"),
+    Col("days_since_last_sale", "最終販売からの日数", "Days since last sale", "int"),
+    Col("reason_codes", "理由", "Reasons"),
+]
+
+
 def dead_stock_section(d: ReportData) -> Section:
     totals = d.frame("inventory__totals")
     title = ("不良在庫と値下げ判断", "Dead stock and the markdown triage")
@@ -173,9 +191,13 @@ def dead_stock_section(d: ReportData) -> Section:
     body += heading(3, "値下げ・保留の判断", "Markdown triage")
     md = d.frame(M.MARKDOWN)
     if not md.empty:
-        body += interactive_table("markdown", md, auto_cols(md), csv_name=f"markdown_{d.as_of.isoformat()}.csv",
-                                  search_keys=[c for c in ("sku_id", "style_id") if c in md.columns],
-                                  filters=[Filter("action", "アクション", "Action")] if "action" in md.columns else [],
+        known = [c for c in MARKDOWN_COLS if c.key in md.columns]
+        cols = known if len(known) >= 5 else auto_cols(md)  # an older mart layout: show what it has
+        body += interactive_table("markdown", md, cols, csv_name=f"markdown_{d.as_of.isoformat()}.csv",
+                                  search_keys=[c for c in ("sku_id", "style_id", "location_id") if c in md.columns],
+                                  filters=[Filter("action", "アクション", "Action", "markdown_action"),
+                                           Filter("ltv_class", "LTVクラス", "LTV class", "ltv_class")]
+                                  if {"action", "ltv_class"} <= set(md.columns) else [],
                                   total_rows=d.totals.get(M.MARKDOWN)) + source_tag(M.MARKDOWN)
     else:
         body += unavailable(d, M.MARKDOWN) + note(
