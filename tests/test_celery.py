@@ -269,9 +269,12 @@ def test_daily_dag_runs_on_a_celery_worker(celery_deployment, tiny_landing):
         assert {q for _, _, _, q, _, _ in tis} == {queue}
         celery_ids = {e for *_, e in tis}
         assert None not in celery_ids and len(celery_ids) == len(tis)
-        results = dict(meta.execute("select task_id, status from celery_taskmeta where task_id = any(%s)",
-                                    (list(celery_ids),)).fetchall())
-        assert set(results) == celery_ids and set(results.values()) == {"SUCCESS"}
+        def results():  # the worker stores a Celery result just after the Airflow task's state: allow it a moment
+            found = dict(meta.execute("select task_id, status from celery_taskmeta where task_id = any(%s)",
+                                      (list(celery_ids),)).fetchall())
+            return found if set(found) == celery_ids and set(found.values()) == {"SUCCESS"} else None
+
+        _wait("the Celery results of every task", results, 120, stack)
         assert all(h for *_, h, _ in tis)
     # the worker's own log received and finished those tasks
     worker_log = stack.tail("worker", 10_000_000)
