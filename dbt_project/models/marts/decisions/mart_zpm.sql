@@ -7,31 +7,8 @@
         gross_margin_rate, gmroi, sell_through_rate, ltv_class, recommended_action, recommended_action_ja
 {% endset %}
 
-with skus as (
-    select sku_id, style_id from {{ ref('dim_sku') }}
-),
-
-items as (
-    select
-        v.as_of_date,
-        'sku'                                                 as grain,
-        v.sku_id                                              as item_id,
-        coalesce(skus.style_id, 'UNKNOWN')                    as style_id,
-        v.sku_id,
-        {{ measures }}
-    from {{ source('models', 'item_value') }} as v
-    left join skus on skus.sku_id = v.sku_id
-
-    union all
-
-    select
-        as_of_date,
-        'style',
-        style_id,
-        style_id,
-        cast(null as text),
-        {{ measures }}
-    from {{ source('models', 'item_value_by_style') }}
+with items as (
+    {{ item_value_at_two_grains(measures) }}
 )
 
 select
