@@ -98,6 +98,7 @@ def _report(scale: str, days: int, seed: int, started_at: str, load_at_start, re
             if results else None,
             "load_rows_per_s": ing.get("load_rows_per_second"), "gate_and_load_rows_per_s": ing.get("rows_per_second"),
             "copy_rows_per_s": raw.get("rows_per_second"),
-            "forecast": {k: fc.get(k) for k in ("wape", "wape_seasonal_naive", "wape_statsforecast") if k in fc},
+            "forecast": {k: fc.get(k) for k in ("wape", "wape_seasonal_naive", "wape_statsforecast", "wape_grain",
+                                                "wape_daily") if k in fc},
             "ltv_fit_1m_customers_s": ltv.get("ltv_fit_1m_customers_s"),
             "steps": results, "summary": summary}

@@ -36,6 +36,16 @@ from .model import DemandForecaster
 from .synthetic import make_demand_panel
 
 STATSFORECAST_MODELS = ("CrostonOptimized", "ADIDA")
+GRAINS = {  # name -> (series key, days per bucket of the horizon; None = one value per day)
+    "sku_location_day": ("series_id", 1), "sku_location_week": ("series_id", 7),
+    "sku_location_14d": ("series_id", 14), "sku_location_28d": ("series_id", 28),
+    "style_location_day": ("style", 1), "style_location_week": ("style", 7),
+}
+TARGET_GRAIN = "sku_location_14d"
+TARGET_GRAIN_REASON = ("SPEC §8's WAPE target is read on what an order covers: each SKU × location's demand summed "
+                       "over 14 days, the shortest protection interval of the order lists (a domestic supplier's "
+                       "7-12-day lead time + the 7-day review). At one SKU × location × day (0.06 units) WAPE is "
+                       "noise: the true mean itself is only ~5 % better than seasonal naive there (wape_by_grain).")
 
 
 def _peak_mb() -> float:
@@ -190,13 +200,14 @@ def bench_forecast_world(scale: str = "medium", seed: int = 1, start: str = "202
                              season_length=7, bucket_width=7, horizon=horizon)
     top = acc[(acc["segment_type"] == "all") & (acc["horizon_bucket"] == "all")].set_index("model")
     vs_mean = wape(scored.assign(y=scored["expected"]), models)
-    totals = scored.groupby("series_id")[["y", *models]].sum()
-    vs_total = wape(totals.reset_index(), models)
-    by_style = scored.groupby([scored["series_id"].map(wh.style), "ds"])[["y", "expected", *models]].sum()
-    vs_style = wape(by_style.reset_index(drop=True), [*models, "expected"])
-    oracle = wape(scored, ["expected"])["expected"]  # the true mean as the forecast: the floor of a mean forecast
+    scored["style"] = scored["series_id"].map(wh.style)
+    by_grain = wape_by_grain(scored, [*models, "expected"], origin=wh.origin)
+    vs_total = {m: by_grain["sku_location_28d"][m] for m in models}
+    vs_style = by_grain["style_location_day"]
+    oracle = by_grain["sku_location_day"]["expected"]  # the true mean as the forecast: the floor of a mean forecast
     sf_models = [m for m in STATSFORECAST_MODELS if m in models]
-    best_sf = min(sf_models, key=lambda m: top.loc[m, "wape"]) if sf_models else None
+    target = by_grain[TARGET_GRAIN]
+    best_sf = min(sf_models, key=lambda m: target[m]) if sf_models else None
     r = lambda v: None if v is None or pd.isna(v) else round(float(v), 4)  # noqa: E731
     by = acc[(acc["segment_type"] != "all") | (acc["horizon_bucket"] != "all")]
     breakdown = {f"{row.segment}/{row.horizon_bucket}": {"wape": r(row.wape), "bias": r(row.bias),
@@ -213,13 +224,16 @@ def bench_forecast_world(scale: str = "medium", seed: int = 1, start: str = "202
         "holdout_true_units": float(scored["y"].sum()), "train_examples": int(n_train), "n_features": n_features,
         "simulate_s": round(wh.simulate_s, 3), "fit_s": round(fit_s, 3), "predict_s": round(predict_s, 3),
         "fit_predict_s": round(fit_s + predict_s, 3), **timings, "statsforecast_s": round(sf_s, 3),
-        "wape": r(top.loc["xgboost", "wape"]), "wape_seasonal_naive": r(top.loc["seasonal_naive", "wape"]),
-        "wape_moving_average": r(top.loc["moving_average", "wape"]),
-        "wape_statsforecast": r(top.loc[best_sf, "wape"]) if best_sf else None,
+        "wape_grain": TARGET_GRAIN, "wape_grain_reason": TARGET_GRAIN_REASON,
+        "wape": r(target["xgboost"]), "wape_seasonal_naive": r(target["seasonal_naive"]),
+        "wape_moving_average": r(target["moving_average"]),
+        "wape_statsforecast": r(target[best_sf]) if best_sf else None,
+        "wape_true_mean": r(target["expected"]),
         "statsforecast_model": best_sf, "statsforecast_error": sf_error,
-        "wape_improvement_vs_seasonal_naive": r(1 - top.loc["xgboost", "wape"] / top.loc["seasonal_naive", "wape"]),
-        "wape_improvement_vs_statsforecast": r(1 - top.loc["xgboost", "wape"] / top.loc[best_sf, "wape"])
-        if best_sf else None,
+        "wape_improvement_vs_seasonal_naive": r(1 - target["xgboost"] / target["seasonal_naive"]),
+        "wape_improvement_vs_statsforecast": r(1 - target["xgboost"] / target[best_sf]) if best_sf else None,
+        "wape_by_grain": {g: {m: r(v) for m, v in row.items()} for g, row in by_grain.items()},
+        "wape_daily": {m: r(top.loc[m, "wape"]) for m in models},
         "by_model": {m: {"wape": r(top.loc[m, "wape"]), "bias": r(top.loc[m, "bias"]), "mase": r(top.loc[m, "mase"]),
                          "wape_vs_true_mean": r(vs_mean[m]), "wape_horizon_total": r(vs_total[m])} for m in models},
         "wape_xgboost_p50": r(wape(scored, ["xgboost_p50"])["xgboost_p50"]),
@@ -231,6 +245,19 @@ def bench_forecast_world(scale: str = "medium", seed: int = 1, start: str = "202
         "peak_rss_mb_by_phase_end": peaks,
         "machine": _machine(config.xgb.n_jobs),
     }
+
+
+def wape_by_grain(scored: pd.DataFrame, models, origin: pd.Timestamp) -> dict[str, dict[str, float]]:
+    """WAPE of each forecast column in ``models`` against ``y`` after summing forecasts and actuals to each
+    grain of :data:`GRAINS` (series or style × location, and consecutive ``n``-day buckets of the horizon
+    counted from the day after ``origin``). Summing first is what an order does with a daily forecast."""
+    lead = (pd.to_datetime(scored["ds"]) - origin).dt.days.to_numpy()
+    out = {}
+    for name, (key, days) in GRAINS.items():
+        keys = [scored[key].to_numpy(), (lead - 1) // days]
+        sums = scored.groupby(keys)[["y", *models]].sum()
+        out[name] = {m: float(v) for m, v in wape(sums.reset_index(drop=True), list(models)).items()}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

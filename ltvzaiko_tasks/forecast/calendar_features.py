@@ -21,8 +21,13 @@ WEEKLY_FEATURES = (
 )
 
 
-def calendar_feature_names(freq: Freq) -> tuple[str, ...]:
-    return DAILY_FEATURES if freq is Freq.DAILY else WEEKLY_FEATURES
+ANNUAL_FEATURES = ("cal_month", "cal_week")
+"""The features that repeat once a year: only learnable from more than a year of history."""
+
+
+def calendar_feature_names(freq: Freq, annual: bool = True) -> tuple[str, ...]:
+    names = DAILY_FEATURES if freq is Freq.DAILY else WEEKLY_FEATURES
+    return names if annual else tuple(n for n in names if n not in ANNUAL_FEATURES)
 
 
 def _daily(days: np.ndarray) -> dict[str, np.ndarray]:
@@ -68,13 +73,14 @@ def _weekly(days: np.ndarray, week_label: WeekLabel) -> dict[str, np.ndarray]:
     }
 
 
-def calendar_matrix(days: np.ndarray, freq: Freq, week_label: WeekLabel = WeekLabel.START) -> np.ndarray:
+def calendar_matrix(days: np.ndarray, freq: Freq, week_label: WeekLabel = WeekLabel.START,
+                    annual: bool = True) -> np.ndarray:
     """Calendar features of each date in ``days`` (``datetime64[D]``), shape ``(len(days), n_features)``,
     columns in the order of ``calendar_feature_names(freq)``."""
     days = np.asarray(days, dtype="datetime64[D]")
     unique, inverse = np.unique(days, return_inverse=True)
     table = _daily(unique) if freq is Freq.DAILY else _weekly(unique, week_label)
-    names = calendar_feature_names(freq)
+    names = calendar_feature_names(freq, annual)
     out = np.column_stack([np.asarray(table[name], dtype=np.float32) for name in names])
     return out[inverse.ravel()]
 

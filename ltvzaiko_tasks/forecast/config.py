@@ -94,6 +94,12 @@ class ForecastConfig:
     series, so ``future`` needs them only for series that are new.
     hierarchy: group-label columns constant per series (category, store, style, ...). Each adds the group's
     recent mean demand per series as features, which is what lets a new series borrow strength.
+    annual_calendar: the calendar features that repeat once a year (``cal_month``, ``cal_week``). A tree can
+    only learn what a month does from targets in that month, so with less than a year of targets they teach
+    the forecast window's month from whatever the history's nearest months did (a year of history that
+    starts on 1 April has no April targets after the warm-up). ``None`` (default): on when the history spans
+    at least ``ANNUAL_CALENDAR_MIN_DAYS`` + the horizon and warm-up (decided at ``fit`` from the history);
+    ``True`` / ``False`` force it.
     missing_dates: see ``MissingDates``. max_train_rows: cap on stacked (row, lead) training examples; beyond
     it each target row is taught fewer leads (chosen at random, every lead equally often), and beyond one
     lead per target a random subset of targets is used. max_quantile_rows: the quantile model (the costly
@@ -112,6 +118,7 @@ class ForecastConfig:
     static_features: tuple[str, ...] = ()
     hierarchy: tuple[str, ...] = ()
     calendar: bool = True
+    annual_calendar: bool | None = None
     week_label: WeekLabel | str = WeekLabel.START
     missing_dates: MissingDates | str = MissingDates.ERROR
     mean_objective: MeanObjective | str = MeanObjective.TWEEDIE
@@ -216,3 +223,8 @@ class ForecastConfig:
 def quantile_column(q: float) -> str:
     """Output column of quantile level ``q``: 0.1 -> ``p10``, 0.975 -> ``p97.5``."""
     return f"p{round(q * 100, 6):g}"
+
+
+ANNUAL_CALENDAR_MIN_DAYS = 365
+"""Days of targets a history needs (beyond the horizon and the warm-up) before month / week-of-year
+features are used: one full year, so every month of the forecast window has been a target."""

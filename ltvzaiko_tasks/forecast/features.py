@@ -27,15 +27,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from .calendar_features import calendar_feature_names, calendar_matrix
-from .config import ForecastConfig
-from .constants import RESERVED_COLUMNS, Freq, WeekLabel
+from .config import ANNUAL_CALENDAR_MIN_DAYS, ForecastConfig
+from .constants import DS_COL, RESERVED_COLUMNS, Freq, WeekLabel
 from .errors import ForecastInputError, examples
 from .panel import Panel
 
@@ -90,10 +90,13 @@ class FeatureSpec:
     hierarchy: tuple[str, ...] = ()
     calendar: bool = True
     week_label: WeekLabel = WeekLabel.START
+    annual_calendar: bool = True
+    """Month / week-of-year features (see ``ForecastConfig.annual_calendar``); resolved, never None here."""
 
     @classmethod
     def from_config(cls, config: ForecastConfig, history: pd.DataFrame) -> "FeatureSpec":
-        """Resolve ``exogenous=None`` to every other numeric column of ``history``."""
+        """Resolve ``exogenous=None`` to every other numeric column of ``history`` and
+        ``annual_calendar=None`` from the span of ``history``."""
         declared = set(config.static_features) | set(config.hierarchy)
         missing = [c for c in (*config.static_features, *config.hierarchy, *(config.exogenous or ()))
                    if c not in history.columns]
@@ -119,22 +122,32 @@ class FeatureSpec:
             exogenous = tuple(exogenous)
         else:
             exogenous = config.exogenous
+        annual = config.annual_calendar
+        if annual is None:
+            ds = pd.to_datetime(history[DS_COL]) if len(history) else pd.Series([], dtype="datetime64[ns]")
+            annual = annual_calendar_learnable(config, ds.min(), ds.max()) if len(ds) else False
         return cls(freq=config.freq, lags=config.lags, rolling_windows=config.rolling_windows,
                    seasonal_windows=config.seasonal_windows, season_length=config.season_length,
                    exogenous=tuple(exogenous), static_features=config.static_features,
-                   hierarchy=config.hierarchy, calendar=config.calendar, week_label=config.week_label)
+                   hierarchy=config.hierarchy, calendar=config.calendar, week_label=config.week_label,
+                   annual_calendar=bool(annual))
 
     @classmethod
     def declared(cls, config: ForecastConfig) -> "FeatureSpec":
-        """The feature set a config declares, without a history; needs ``config.exogenous`` listed explicitly
-        (``None`` means "every numeric column of the history", which only a history can resolve)."""
+        """The feature set a config declares, without a history; needs ``config.exogenous`` and
+        ``config.annual_calendar`` set explicitly (``None`` means "decide from the history", which only a
+        history can do)."""
         if config.exogenous is None:
             raise ForecastInputError("FeatureSpec.declared needs ForecastConfig(exogenous=(...)) listed explicitly "
                                      "(use exogenous=() for none); exogenous=None is resolved from a history")
+        if config.annual_calendar is None:
+            raise ForecastInputError("FeatureSpec.declared needs ForecastConfig(annual_calendar=True/False); None "
+                                     "is resolved from the span of a history")
         return cls(freq=config.freq, lags=config.lags, rolling_windows=config.rolling_windows,
                    seasonal_windows=config.seasonal_windows, season_length=config.season_length,
                    exogenous=tuple(config.exogenous), static_features=config.static_features,
-                   hierarchy=config.hierarchy, calendar=config.calendar, week_label=config.week_label)
+                   hierarchy=config.hierarchy, calendar=config.calendar, week_label=config.week_label,
+                   annual_calendar=config.annual_calendar)
 
     def to_dict(self) -> dict:
         return {f.name: (getattr(self, f.name).value if hasattr(getattr(self, f.name), "value")
@@ -164,7 +177,7 @@ class FeatureSpec:
         for col in self.hierarchy:
             names += [f"grp_{col}_mean_{w}" for w in self.rolling_windows]
         if self.calendar:
-            names += calendar_feature_names(self.freq)
+            names += calendar_feature_names(self.freq, self.annual_calendar)
         names += list(self.exogenous) + list(self.static_features)
         return tuple(names)
 
@@ -227,7 +240,7 @@ class FeatureSpec:
                     mean = (sums[g_safe, o + 1] - sums[g_safe, lo]) / (counts[g_safe, o + 1] - counts[g_safe, lo])
                     cols.append(np.where(g_ok, mean, np.nan))
         if self.calendar:
-            cols.append_block(calendar_matrix(panel.day_of(t), self.freq, self.week_label))
+            cols.append_block(calendar_matrix(panel.day_of(t), self.freq, self.week_label, self.annual_calendar))
         for col in self.exogenous:
             cols.append(np.asarray(rows.exogenous[col], dtype=np.float64))
         for col in self.static_features:
@@ -247,6 +260,17 @@ class FeatureSpec:
         return pd.concat([head, pd.DataFrame(self.build(panel, rows), columns=self.feature_names)], axis=1)
 
 
+def annual_calendar_learnable(config: ForecastConfig, first_day, last_day) -> bool:
+    """True when a history from ``first_day`` to ``last_day`` holds a full year of training targets
+    (``ANNUAL_CALENDAR_MIN_DAYS``) beyond the warm-up, the gap and the horizon: then every month of a
+    forecast window has been a target before, and month / week-of-year features can be learnt."""
+    if first_day is None or last_day is None or pd.isna(first_day) or pd.isna(last_day):
+        return False
+    span_days = (pd.Timestamp(last_day) - pd.Timestamp(first_day)).days + 1
+    needed = ANNUAL_CALENDAR_MIN_DAYS + (max(config.rolling_windows) - 1 + config.gap + config.horizon) * config.freq.step_days
+    return span_days >= needed
+
+
 FEATURE_CODE_VERSION = 1
 """Bump when the meaning of a feature changes in this module (a saved model must then be retrained): it is part
 of :func:`feature_set_hash`."""
@@ -255,6 +279,7 @@ of :func:`feature_set_hash`."""
 def feature_set_hash(config: ForecastConfig) -> str:
     """SHA-256 of the declared feature list and the whole config (booster settings included): two models with
     the same hash were built the same way, so a saved model may serve a run whose config hashes the same."""
-    payload = {"feature_code_version": FEATURE_CODE_VERSION,
-               "features": list(FeatureSpec.declared(config).feature_names), "config": config.to_dict()}
+    declared = config if config.annual_calendar is not None else replace(config, annual_calendar=True)
+    payload = {"feature_code_version": FEATURE_CODE_VERSION,  # annual_calendar=None ("decide at fit") is in config
+               "features": list(FeatureSpec.declared(declared).feature_names), "config": config.to_dict()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()

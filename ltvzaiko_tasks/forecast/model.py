@@ -148,8 +148,11 @@ class DemandForecaster:
     def feature_set_hash(self) -> str:
         """Hash of the declared feature list and config (see :func:`~.features.feature_set_hash`)."""
         config = self.config
-        if config.exogenous is None and self.spec_ is not None:  # resolved from the history at fit
-            config = replace(config, exogenous=self.spec_.exogenous)
+        if self.spec_ is not None:  # what fit resolved from the history (exogenous=None, annual_calendar=None)
+            if config.exogenous is None:
+                config = replace(config, exogenous=self.spec_.exogenous)
+            if config.annual_calendar is None:
+                config = replace(config, annual_calendar=self.spec_.annual_calendar)
         return feature_set_hash(config)
 
     def save(self, path: str | Path) -> Path:

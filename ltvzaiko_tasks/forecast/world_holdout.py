@@ -8,7 +8,8 @@ world's **true demand** instead: the units shoppers wished for as their first ch
 do not hide demand there), and the true expected demand (the mean of the process).
 
 The forecast origin is the last history day. Features for the hold-out days are what the pipeline would know
-then: the shelf price at the origin carried forward and the campaigns announced by the origin.
+then: the shelf price at the origin carried forward, the campaigns announced by the origin and the item
+lifecycle features from the product master's dates (``stages.forecast_inputs.lifecycle_features``).
 """
 from __future__ import annotations
 
@@ -116,6 +117,9 @@ def world_holdout(scale: str = "medium", seed: int = 1, start: str | date = "202
         "promo_flag": raw["promo_flag"].to_numpy(np.float32),
         "promo_discount_pct": raw["promo_discount_pct"].to_numpy(np.float32),
     })
+    item_dates = _master_dates(cat, start_d)
+    for name, values in _lifecycle(history["ds"].to_numpy(), sku, item_dates).items():
+        history[name] = values
     ids = np.unique(history["series_id"].to_numpy())
     seasonal = pd.Series(cat.seasonal[style_of[ids % K]].astype(bool), index=ids)
     style = pd.Series((ids // K) * cat.n_styles + style_of[ids % K], index=ids)
@@ -133,12 +137,36 @@ def world_holdout(scale: str = "medium", seed: int = 1, start: str | date = "202
             "price_jpy": a_price, "planned_discount_rate": _discount(a_price, lp, pct), "promo_flag": flag,
             "promo_discount_pct": pct}))
     future = pd.concat(future_parts, ignore_index=True)
+    for name, values in _lifecycle(future["ds"].to_numpy(), (future["series_id"].to_numpy() % K),
+                                   item_dates).items():
+        future[name] = values
     truth = pd.concat(truth_parts, ignore_index=True)
     truth = pd.DataFrame({"series_id": truth["loc"].to_numpy(np.int64) * K + truth["sku"].to_numpy(np.int64),
                           "ds": pd.Timestamp(start_d) + pd.to_timedelta(truth["day"].to_numpy(np.int64), unit="D"),
                           "demand": truth["demand"].to_numpy(float), "expected": truth["expected"].to_numpy(float)})
     return WorldHoldout(history=history, seasonal=seasonal, style=style, future=future, truth=truth, origin=origin,
                         simulate_s=simulate_s, n_locations=net.n, n_skus=K)
+
+
+def _master_dates(cat, start_d: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per SKU, the product master's launch date, season start and season end (``world.extracts.masters``:
+    seasons only for seasonal items, the season's last day = the day before the item leaves the floor)."""
+    style = cat.sku_style
+    base = np.datetime64(start_d, "D")
+    never = 10 ** 6  # the catalogue's "no end" sentinel is far beyond any simulated day
+
+    def as_dates(days, ok):
+        return np.where(ok, base + np.minimum(days, never).astype("timedelta64[D]"), np.datetime64("NaT"))
+
+    seasonal = cat.seasonal[style]
+    launch = as_dates(cat.launch_day[style], np.ones(len(style), bool))
+    return launch, as_dates(cat.launch_day[style], seasonal), as_dates(cat.end_day[style] - 1, seasonal)
+
+
+def _lifecycle(ds: np.ndarray, sku: np.ndarray, item_dates) -> dict[str, np.ndarray]:
+    from ..stages.forecast_inputs import lifecycle_features
+
+    return lifecycle_features(ds, *(d[sku] for d in item_dates))
 
 
 def _discount(price, list_price, promo_pct) -> np.ndarray:

@@ -12,7 +12,12 @@ features for the forecast days, and the series' segments.
 * ``promo_flag`` / ``promo_discount_pct`` — a campaign covers the SKU at the location that day (販促) and
   its largest discount. For forecast days they come from the announced campaign calendar
   (``intermediate.int_campaign_days``), matched exactly as ``int_demand_daily`` matches them (the dbt
-  macros ``campaign_covers`` / ``campaign_at_location``; a warehouse test checks the two agree).
+  macros ``campaign_covers`` / ``campaign_at_location``; a warehouse test checks the two agree);
+* ``days_since_launch`` / ``season_progress`` / ``days_to_season_end`` — where the item stands in its life
+  (商品ライフサイクル) on the target date, from the product master's launch date and season dates
+  (``intermediate.dim_sku``; set up months before the season, so known in advance): a seasonal item's
+  demand rises after launch and falls towards season end, which lags and rolling means only see afterwards.
+  Staples have no season: their season columns are missing. See :func:`lifecycle_features`.
 
 :func:`leaking_features` is the guard: it changes a day's outcomes (units, stock-outs) and reports every
 feature that moves with them, i.e. that is computed from what the forecast is meant to predict.
@@ -29,8 +34,10 @@ import psycopg
 from ..warehouse.frames import read_frame
 
 SERIES_SEP = "|"
-EXOGENOUS = ("price_jpy", "planned_discount_rate", "promo_flag", "promo_discount_pct")
-"""Known-in-advance features of the pipeline's forecaster (price, discount rate, campaign flags)."""
+LIFECYCLE = ("days_since_launch", "season_progress", "days_to_season_end")
+"""Known-in-advance item lifecycle features (from the product master's dates, see :func:`lifecycle_features`)."""
+EXOGENOUS = ("price_jpy", "planned_discount_rate", "promo_flag", "promo_discount_pct", *LIFECYCLE)
+"""Known-in-advance features of the pipeline's forecaster (price, discount rate, campaign flags, lifecycle)."""
 HIERARCHY = ("style_id", "location_id")
 """Group labels: new SKUs and locations borrow demand levels from their style and location."""
 OUTCOME_COLUMNS = ("units", "stockout_flag", "on_hand_units", "sold_net_sales_jpy")
@@ -41,6 +48,8 @@ HISTORY_SQL = ("select sku_id, location_id, style_id, sales_date, units_sold as 
                "promo_discount_pct from intermediate.int_demand_daily where sales_date between %s and %s")
 ACTIVE_SQL = ("select sku_id, location_id, style_id, category, channel, on_hand_units, selling_price_jpy, "
               "list_price_jpy from intermediate.int_demand_daily where sales_date = %s")
+ITEM_DATES_SQL = ("select sku_id, launch_date, season_start, season_end from intermediate.dim_sku "
+                  "where not is_unknown")
 CAMPAIGN_DAYS_SQL = ("select campaign_id, channel, sales_date, array_to_string(location_ids, ';') as location_ids, "
                      "target_level, target_code, discount_pct from intermediate.int_campaign_days "
                      "where sales_date between %s and %s")
@@ -91,11 +100,62 @@ def planned_discount_rate(price: pd.Series, list_price: pd.Series, promo_discoun
     return np.clip(np.nan_to_num(1 - paid, nan=0.0), 0.0, 1.0)
 
 
-def to_long_history(demand: pd.DataFrame) -> pd.DataFrame:
+def _days(values) -> np.ndarray:
+    return pd.to_datetime(pd.Series(values)).to_numpy("datetime64[ns]").astype("datetime64[D]")
+
+
+def lifecycle_features(ds, launch, season_start, season_end) -> dict[str, np.ndarray]:
+    """Where each item stands in its life on ``ds`` (all four arrays aligned; dates or NaT):
+
+    * ``days_since_launch`` = ds − launch date (negative before launch);
+    * ``season_progress`` = (ds − season start) ÷ (season end − season start + 1 day): 0 on the first day of
+      the season, just under 1 on its last, above 1 for leftovers listed after the season;
+    * ``days_to_season_end`` = season end − ds.
+
+    Missing (NaN) where the date they need is missing (staples have no season). Pure and vectorised.
+
+    >>> f = lifecycle_features(["2025-03-11"], ["2025-03-01"], ["2025-03-01"], ["2025-03-20"])
+    >>> float(f["days_since_launch"][0]), float(f["season_progress"][0]), float(f["days_to_season_end"][0])
+    (10.0, 0.5, 9.0)
+    """
+    d, lau, start, end = (_days(v) for v in (ds, launch, season_start, season_end))
+
+    def diff(a, b):
+        ok = ~(np.isnat(a) | np.isnat(b))
+        return np.where(ok, (a - np.where(ok, b, a)).astype("timedelta64[D]").astype(np.float64), np.nan)
+
+    since_start, length = diff(d, start), diff(end, start) + 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        progress = np.where(length > 0, since_start / length, np.nan)
+    return {"days_since_launch": diff(d, lau).astype(np.float32), "season_progress": progress.astype(np.float32),
+            "days_to_season_end": diff(end, d).astype(np.float32)}
+
+
+def _item_dates(sku: pd.Series, items: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Launch date, season start and season end of each row's SKU (NaT when unknown). ``sku`` may be a
+    categorical of millions of rows: the lookup is done once per distinct SKU."""
+    n = len(sku)
+    nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if items is None or items.empty:
+        return nat, nat, nat
+    cat = sku if isinstance(sku.dtype, pd.CategoricalDtype) else sku.astype(str).astype("category")
+    table = items.assign(sku_id=items["sku_id"].astype(str)).drop_duplicates("sku_id").set_index("sku_id")
+    table = table.reindex(pd.Index(cat.cat.categories.astype(str)))
+    codes = cat.cat.codes.to_numpy()
+    out = []
+    for col in ("launch_date", "season_start", "season_end"):
+        values = pd.to_datetime(table[col]).to_numpy("datetime64[ns]") if col in table else np.full(
+            len(table), np.datetime64("NaT"), dtype="datetime64[ns]")
+        out.append(np.where(codes >= 0, values[np.maximum(codes, 0)], np.datetime64("NaT")))
+    return tuple(out)
+
+
+def to_long_history(demand: pd.DataFrame, items: pd.DataFrame | None = None) -> pd.DataFrame:
     """``int_demand_daily`` rows → the forecaster's long table ``series_id, ds, y, censored`` + features.
 
     Stock-out days (nothing on hand at close) are ``censored``: their sales are a lower bound, not demand.
-    Returns are not demand either: ``y`` is units sold before returns."""
+    Returns are not demand either: ``y`` is units sold before returns. ``items`` (``sku_id, launch_date,
+    season_start, season_end``, from ``dim_sku``) gives the lifecycle features; without it they are missing."""
     price = pd.to_numeric(demand["selling_price_jpy"], errors="coerce")
     promo_pct = pd.to_numeric(demand["promo_discount_pct"], errors="coerce").fillna(0)
     out = pd.DataFrame({
@@ -112,6 +172,9 @@ def to_long_history(demand: pd.DataFrame) -> pd.DataFrame:
         "promo_flag": _as_bool(demand["promo_flag"]).to_numpy(np.float32),
         "promo_discount_pct": promo_pct.to_numpy(np.float32),
     })
+    ds = out["ds"].to_numpy()
+    for name, values in lifecycle_features(ds, *_item_dates(demand["sku_id"], items)).items():
+        out[name] = values
     # a SKU with no price on a day keeps its last known price (the features must not be missing by accident)
     out = out.sort_values(["series_id", "ds"], ignore_index=True)
     out["price_jpy"] = out.groupby("series_id", observed=True)["price_jpy"].ffill().fillna(0.0).astype(np.float32)
@@ -159,9 +222,11 @@ def campaign_cover(series: pd.DataFrame, campaign_days: pd.DataFrame) -> pd.Data
     return out[cols]
 
 
-def future_features(active: pd.DataFrame, campaign_days: pd.DataFrame, dates) -> pd.DataFrame:
+def future_features(active: pd.DataFrame, campaign_days: pd.DataFrame, dates,
+                    items: pd.DataFrame | None = None) -> pd.DataFrame:
     """The forecaster's ``future`` table: every active series × forecast date with the features known at
-    the origin — its current shelf price and list price, and the announced campaigns of each date."""
+    the origin — its current shelf price and list price, the announced campaigns of each date and the
+    lifecycle features from ``items`` (see :func:`to_long_history`)."""
     dates = pd.DatetimeIndex(pd.to_datetime(list(dates)))
     active = active.reset_index(drop=True)
     grid = active.loc[active.index.repeat(len(dates))].reset_index(drop=True)
@@ -181,6 +246,7 @@ def future_features(active: pd.DataFrame, campaign_days: pd.DataFrame, dates) ->
         "planned_discount_rate": planned_discount_rate(price, grid["list_price_jpy"], grid["promo_discount_pct"]),
         "promo_flag": grid["promo_flag"].astype(float).to_numpy(),
         "promo_discount_pct": grid["promo_discount_pct"].astype(float).to_numpy(),
+        **lifecycle_features(grid["sales_date"].to_numpy(), *_item_dates(grid["sku_id"], items)),
     })
 
 
@@ -233,6 +299,14 @@ def read_active(conn: psycopg.Connection, day: date) -> pd.DataFrame:
     if out.empty:
         return pd.DataFrame(columns=["sku_id", "location_id", "style_id", "category", "channel", "on_hand_units",
                                      "selling_price_jpy", "list_price_jpy"])
+    return out
+
+
+def read_item_dates(conn: psycopg.Connection) -> pd.DataFrame:
+    """Per SKU of the master: launch date, season start and end (the lifecycle features' inputs)."""
+    out = read_frame(conn, ITEM_DATES_SQL, None, dtypes={"sku_id": "string"})
+    if out.empty:
+        return pd.DataFrame(columns=["sku_id", "launch_date", "season_start", "season_end"])
     return out
 
 

@@ -27,19 +27,21 @@ import logging
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 import psycopg
 
+from ..forecast.features import annual_calendar_learnable
 from ..forecast import (DemandForecaster, ForecastConfig, MovingAverage, SeasonalNaive, XGBoostParams,
                         feature_set_hash, rolling_origin_backtest, segmented_accuracy)
 from ..forecast.output_rules import gate_forecast
 from ..warehouse.frames import replace_rows
 from .forecast_inputs import (EXOGENOUS, HIERARCHY, SERIES_SEP, _as_bool, future_features,  # noqa: F401
-                              prices_as_of_cutoff, read_active, read_campaign_days, read_history, read_segments,
+                              prices_as_of_cutoff, read_active, read_campaign_days, read_history, read_item_dates,
+                              read_segments,
                               split_series, to_dates, to_long_history)
 from .forecast_registry import (ACTIVE, RETIRED, active_model, artifact_root, ensure_registry, model_version,
                                 register, registry_row, retrain_reason)
@@ -129,11 +131,17 @@ class ForecastResult:
     data_window: tuple = (None, None)
 
 
-def forecast_config(settings: ForecastSettings) -> ForecastConfig:
+def forecast_config(settings: ForecastSettings, first_day=None, last_day=None) -> ForecastConfig:
     """The pipeline's forecaster: daily, p10/p50/p90, missing rows are days without sales, the declared
-    known-in-advance features and the style / location hierarchy."""
-    return ForecastConfig(freq="D", horizon=settings.horizon_days, quantiles=(0.1, 0.5, 0.9), missing_dates="zero",
-                          hierarchy=HIERARCHY, exogenous=EXOGENOUS, xgb=settings.booster, seed=0)
+    known-in-advance features and the style / location hierarchy. Month / week-of-year features only when the
+    history from ``first_day`` to ``last_day`` holds a full year of targets (``annual_calendar_learnable``):
+    the default 365 days of history does not, so they are off (docs/forecast.md §3)."""
+    config = ForecastConfig(freq="D", horizon=settings.horizon_days, quantiles=(0.1, 0.5, 0.9),
+                            missing_dates="zero", hierarchy=HIERARCHY, exogenous=EXOGENOUS, xgb=settings.booster,
+                            seed=0, annual_calendar=False)
+    if annual_calendar_learnable(config, first_day, last_day):
+        config = replace(config, annual_calendar=True)
+    return config
 
 
 def _active_from_demand(demand: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
@@ -147,16 +155,17 @@ def _active_from_demand(demand: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame
 
 def compute_forecast(demand: pd.DataFrame, as_of: date, settings: ForecastSettings = ForecastSettings(), *,
                      active: pd.DataFrame | None = None, campaign_days: pd.DataFrame | None = None,
-                     segments: pd.DataFrame | None = None, model: DemandForecaster | None = None
-                     ) -> ForecastResult:
+                     segments: pd.DataFrame | None = None, model: DemandForecaster | None = None,
+                     items: pd.DataFrame | None = None) -> ForecastResult:
     """Pure part: forecast the horizon after ``as_of`` and backtest the last windows.
 
     demand: ``int_demand_daily`` rows (``sku_id, location_id, style_id, sales_date, units, stockout_flag,
     selling_price_jpy, list_price_jpy, promo_flag, promo_discount_pct``). active: the series to forecast with
     ``category, channel, on_hand_units`` and prices (default: the rows of the last day). campaign_days: the
     announced campaign calendar of the forecast days. segments: ``sku_id, item_type, ltv_class``. model: a
-    saved model to reuse (only ``update`` + ``predict``); None trains one."""
-    hist = to_long_history(demand)
+    saved model to reuse (only ``update`` + ``predict``); None trains one. items: ``sku_id, launch_date,
+    season_start, season_end`` for the lifecycle features (missing without it)."""
+    hist = to_long_history(demand, items)
     hist = hist[hist["ds"] <= pd.Timestamp(as_of)].reset_index(drop=True)
     days = hist["ds"].nunique()
     if hist.empty or days < settings.min_history_days:
@@ -169,10 +178,11 @@ def compute_forecast(demand: pd.DataFrame, as_of: date, settings: ForecastSettin
         active = _active_from_demand(demand, last_day)
     active = active.reset_index(drop=True)
     dates = list(pd.date_range(last_day + pd.Timedelta(days=1), periods=h))
-    future = future_features(active, campaign_days if campaign_days is not None else pd.DataFrame(), dates)
+    future = future_features(active, campaign_days if campaign_days is not None else pd.DataFrame(), dates, items)
     t0 = time.perf_counter()
     trained = model is None
-    model = DemandForecaster(forecast_config(settings)).fit(hist) if trained else model.update(hist)
+    config = forecast_config(settings, hist["ds"].min(), last_day)
+    model = DemandForecaster(config).fit(hist) if trained else model.update(hist)
     fit_seconds = time.perf_counter() - t0 if trained else 0.0
     pred = model.predict(future)
     sku, loc = split_series(pred["series_id"])
@@ -208,7 +218,7 @@ def backtest_accuracy(hist: pd.DataFrame, as_of: date, settings: ForecastSetting
     n = backtest_windows(hist, settings)
     if n == 0:
         return pd.DataFrame(columns=list(ACCURACY_COLUMNS))
-    config = forecast_config(settings)
+    config = forecast_config(settings, hist["ds"].min(), hist["ds"].max())
     factories = {"xgboost": lambda: DemandForecaster(config),
                  "seasonal_naive": lambda: SeasonalNaive(7, missing_dates="zero"),
                  "moving_average": lambda: MovingAverage(settings.moving_average_days, missing_dates="zero")}
@@ -300,7 +310,10 @@ def forecast_demand(conn: psycopg.Connection, as_of: date, settings: ForecastSet
     settings = settings or ForecastSettings.from_env()
     ensure_registry(conn)
     demand = read_history(conn, as_of, settings.history_days)
-    config = forecast_config(settings)
+    days = to_dates(demand["sales_date"]) if not demand.empty else pd.Series([], dtype="datetime64[ns]")
+    config = forecast_config(settings, days.min() if len(days) else None, days[days <= pd.Timestamp(as_of)].max()
+                             if len(days) else None)
+    del days
     fhash = feature_set_hash(config)
     current = active_model(conn)
     reason = retrain_reason(current, as_of, fhash, settings.retrain_days)
@@ -318,7 +331,8 @@ def forecast_demand(conn: psycopg.Connection, as_of: date, settings: ForecastSet
         campaigns = read_campaign_days(conn, last_day + timedelta(days=1),
                                        last_day + timedelta(days=settings.horizon_days))
         result = compute_forecast(demand, as_of, settings, active=active, campaign_days=campaigns,
-                                  segments=read_segments(conn, as_of), model=model)
+                                  segments=read_segments(conn, as_of), model=model,
+                                  items=read_item_dates(conn))
     version, registered = None, None
     if result.status == "forecast":
         gate_forecast(result.forecast, result.active, result.dates)  # raises before anything is written

@@ -97,3 +97,20 @@ def test_world_bench_smoke():
     assert figures["wape"] > 0 and figures["wape_seasonal_naive"] > 0 and figures["wape_statsforecast"] is None
     assert set(figures["by_model"]) == {"xgboost", "seasonal_naive", "moving_average"}
     assert figures["origin"] == "2024-05-15" and figures["peak_rss_mb"] > 0
+
+
+def test_wape_by_grain_sums_before_scoring():
+    """One unit every other day forecast as 0.5 a day: every day is off by half a unit (daily WAPE 1.0), yet
+    every 14-day total is exact (WAPE 0) — what an order covering two weeks sees."""
+    from ltvzaiko_tasks.forecast.benchmark import GRAINS, wape_by_grain
+
+    origin = pd.Timestamp("2025-03-31")
+    days = pd.date_range(origin + pd.Timedelta(days=1), periods=28)
+    scored = pd.DataFrame({"series_id": 1, "style": 7, "ds": days, "y": [1.0, 0.0] * 14, "half": 0.5,
+                           "zero": 0.0})
+    got = wape_by_grain(scored, ["half", "zero"], origin=origin)
+    assert set(got) == set(GRAINS)
+    assert got["sku_location_day"]["half"] == pytest.approx(1.0)
+    assert got["sku_location_14d"]["half"] == pytest.approx(0.0) and got["sku_location_28d"]["half"] == 0.0
+    assert got["sku_location_week"]["half"] == pytest.approx(2 / 14)  # weeks hold 4 and 3 units, forecast 3.5
+    assert got["sku_location_day"]["zero"] == got["sku_location_14d"]["zero"] == 1.0

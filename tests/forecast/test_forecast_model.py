@@ -102,3 +102,23 @@ def test_poisson_objective_and_feature_importance(demand):
     importance = model.feature_importance().set_index("feature")
     assert importance["mean_model"].sum() > 0
     assert {"lead", "cal_is_holiday", "grp_category_mean_28", "promo"} <= set(importance.index)
+
+
+def test_month_features_are_decided_from_the_history_span():
+    """``annual_calendar=None`` (the default): month / week of year only when the history holds a full year
+    of targets beyond warm-up and horizon; forcing it either way is respected and part of the hash."""
+    from ltvzaiko_tasks.forecast import ForecastConfig, feature_set_hash
+    from ltvzaiko_tasks.forecast.features import FeatureSpec
+
+    def history(days: int) -> pd.DataFrame:
+        return pd.DataFrame({"series_id": "a", "ds": pd.date_range("2024-01-01", periods=days), "y": 1.0})
+
+    cfg = ForecastConfig(horizon=14, exogenous=())
+    warmup = max(cfg.rolling_windows) - 1
+    need = 365 + warmup + cfg.horizon
+    assert "cal_month" not in FeatureSpec.from_config(cfg, history(need - 1)).feature_names
+    assert {"cal_month", "cal_week"} <= set(FeatureSpec.from_config(cfg, history(need)).feature_names)
+    forced = ForecastConfig(horizon=14, exogenous=(), annual_calendar=True)
+    assert "cal_month" in FeatureSpec.from_config(forced, history(60)).feature_names
+    assert len({feature_set_hash(c) for c in (cfg, forced, ForecastConfig(horizon=14, exogenous=(),
+                                                                           annual_calendar=False))}) == 3

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from ltvzaiko_tasks.forecast import DemandForecaster, XGBoostParams
-from ltvzaiko_tasks.stages.forecast_inputs import (EXOGENOUS, campaign_cover, future_features, leaking_features,
-                                                   prices_as_of_cutoff, to_long_history)
+from ltvzaiko_tasks.stages.forecast_inputs import (EXOGENOUS, LIFECYCLE, campaign_cover, future_features,
+                                                   leaking_features, lifecycle_features, prices_as_of_cutoff,
+                                                   to_long_history)
 from ltvzaiko_tasks.stages.forecast_stage import ForecastSettings, forecast_config
 
 DAY = date(2025, 6, 1)
@@ -49,8 +50,49 @@ def test_the_pipeline_declares_price_discount_and_campaign_features():
     assert row["price_jpy"] == 900 and row["planned_discount_rate"] == pytest.approx(0.28) and row["promo_flag"] == 1
 
 
+ITEMS = pd.DataFrame({"sku_id": ["A1", "A2", "B1"], "launch_date": ["2025-05-01", "2025-05-01", "2024-01-10"],
+                      "season_start": ["2025-05-01", "2025-05-01", None],  # B1 is a staple: no season
+                      "season_end": ["2025-07-30", "2025-07-30", None]})
+
+
 def test_no_pipeline_feature_moves_with_the_outcomes():
     assert leaking_features(to_long_history, _demand()) == []
+    assert leaking_features(lambda d: to_long_history(d, ITEMS), _demand()) == []
+
+
+def test_lifecycle_features_place_the_day_in_the_item_s_season():
+    f = lifecycle_features(["2025-05-01", "2025-06-15", "2025-07-30", "2025-08-09", "2025-06-15"],
+                           ["2025-05-01"] * 4 + ["2024-01-10"], ["2025-05-01"] * 4 + [None],
+                           ["2025-07-30"] * 4 + [None])
+    assert f["days_since_launch"].tolist() == [0, 45, 90, 100, 522]
+    # 91 season days: the first is 0, the last just under 1, ten days after the end 111/91
+    assert f["season_progress"][:4] == pytest.approx([0, 45 / 91, 90 / 91, 100 / 91])
+    assert f["days_to_season_end"][:4].tolist() == [90, 45, 0, -10]
+    assert np.isnan(f["season_progress"][4]) and np.isnan(f["days_to_season_end"][4])  # a staple
+
+
+def test_history_and_future_carry_the_same_lifecycle_features():
+    hist = to_long_history(_demand(days=5), ITEMS)
+    row = hist[(hist["series_id"] == "A1|S01") & (hist["ds"] == pd.Timestamp(DAY))].iloc[0]
+    assert row["days_since_launch"] == 31 and row["season_progress"] == pytest.approx(31 / 91)
+    fut = future_features(SERIES, pd.DataFrame(), [pd.Timestamp(DAY)], ITEMS)
+    got = fut.set_index("series_id").loc["A1|S01", list(LIFECYCLE)].to_numpy(float)
+    assert got == pytest.approx(row[list(LIFECYCLE)].to_numpy(float))
+    assert np.isnan(fut.set_index("series_id").loc["B1|S01", "season_progress"])
+    assert set(LIFECYCLE) <= set(EXOGENOUS)
+
+
+def test_month_and_week_features_need_a_full_year_of_targets():
+    """A year of history that starts in April has no April targets after the warm-up: the forecast of April
+    would be taught by March. Month / week of year are used only once a whole year of targets exists."""
+    settings = ForecastSettings(horizon_days=28)
+    short = forecast_config(settings, pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"))
+    long = forecast_config(settings, pd.Timestamp("2023-04-01"), pd.Timestamp("2025-03-31"))
+    assert short.annual_calendar is False and long.annual_calendar is True
+    fast = XGBoostParams(n_estimators=5, quantile_n_estimators=5)
+    model = DemandForecaster(forecast_config(ForecastSettings(horizon_days=7, booster=fast))).fit(
+        to_long_history(_demand(days=40)))
+    assert "cal_dow" in model.spec_.feature_names and "cal_month" not in model.spec_.feature_names
 
 
 def test_a_feature_computed_from_the_day_s_sales_is_caught():
