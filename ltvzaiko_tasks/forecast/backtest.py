@@ -82,11 +82,18 @@ def rolling_origin_backtest(forecaster_factory, history: pd.DataFrame, n_windows
     cutoff_dtype = ds_dtype if pd.api.types.is_datetime64_dtype(ds_dtype) else "datetime64[ns]"
     frames = []
     models: list[object | None] = [None] * len(named)
+    by_day = bool(len(days) and np.all(days[1:] >= days[:-1]))
     for i, cutoff in enumerate(cutoffs):
         refit = i == 0 if refit_every is None else i % refit_every == 0
-        train = history[days <= cutoff]
-        in_window = (days > cutoff + gap * sd) & (days <= cutoff + (gap + horizon) * sd)
-        window = history[in_window]
+        if by_day:  # sorted by date: the training rows are a slice (no copy of a large history)
+            train = history.iloc[:int(np.searchsorted(days, cutoff, side="right"))]
+            lo, hi = (int(np.searchsorted(days, d, side="right")) for d in (cutoff + gap * sd,
+                                                                            cutoff + (gap + horizon) * sd))
+            window = history.iloc[lo:hi]
+        else:
+            train = history[days <= cutoff]
+            in_window = (days > cutoff + gap * sd) & (days <= cutoff + (gap + horizon) * sd)
+            window = history[in_window]
         future = window.drop(columns=[c for c in (Y_COL, CENSORED_COL) if c in window.columns])
         if future_known is not None:
             future = future_known(future, train)
@@ -96,9 +103,13 @@ def rolling_origin_backtest(forecaster_factory, history: pd.DataFrame, n_windows
         for j, ((_, factory), name) in enumerate(zip(named, names)):
             models[j] = factory().fit(train) if refit or models[j] is None else models[j].update(train)
             pred = models[j].predict(future)
+            release = getattr(models[j], "release_history", None)
+            if release is not None:  # its history is rebuilt at the next cutoff: do not hold two at once
+                release()
             cols = {c: (name if c == "mean" else f"{name}_{c}") for c in pred.columns if c not in (ID_COL, DS_COL)}
             out = out.merge(pred.rename(columns=cols), on=[ID_COL, DS_COL], how="left", validate="one_to_one")
         frames.append(out)
+        del train, window, future, pred
     result = pd.concat(frames, ignore_index=True)
     if CENSORED_COL in result.columns:
         if drop_censored:

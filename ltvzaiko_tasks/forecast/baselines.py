@@ -34,7 +34,13 @@ class _PanelBaseline:
 
     def update(self, history: pd.DataFrame):
         """Baselines have nothing to keep between histories: ``update`` is ``fit``."""
+        self.panel_ = None
         return self.fit(history)
+
+    def release_history(self):
+        """Drop the history (``update`` or ``fit`` brings one back)."""
+        self.panel_ = None
+        return self
 
     def predict(self, future: pd.DataFrame) -> pd.DataFrame:
         if self.panel_ is None:

@@ -76,6 +76,8 @@ class DemandForecaster:
         self.mean_booster_: xgb.Booster | None = None
         self.quantile_booster_: xgb.Booster | None = None
         self.n_train_rows_: int = 0
+        self.n_series_: int = 0
+        """Series in the history of the last ``fit`` / ``update``."""
         self.trained_cutoff_: pd.Timestamp | None = None
         """Last date of the history the trees were fitted on (``cutoff_`` moves with ``update``)."""
 
@@ -125,7 +127,7 @@ class DemandForecaster:
             dquant = xgb.QuantileDMatrix(X[pick], label=y[pick], weight=weight[pick], ref=dtrain,
                                          feature_names=list(spec.feature_names), max_bin=cfg.xgb.max_bin)
         self.quantile_booster_ = xgb.train(q_params, dquant, num_boost_round=cfg.xgb.quantile_n_estimators)
-        self.spec_, self.panel_, self.n_train_rows_ = spec, panel, len(y)
+        self.spec_, self.panel_, self.n_train_rows_, self.n_series_ = spec, panel, len(y), panel.n_series
         self.trained_cutoff_ = pd.Timestamp(panel.last_day)
         return self
 
@@ -138,9 +140,20 @@ class DemandForecaster:
         spec = self.spec_
         require_columns(history, (ID_COL, DS_COL, "y", *spec.exogenous, *spec.static_features, *spec.hierarchy),
                         "history", "update() needs the columns the model was fitted with.")
+        self.panel_ = None  # the old panel goes before the new one is built (they are large)
         self.panel_ = build_panel(history, freq=self.config.freq, missing_dates=self.config.missing_dates,
                                   exogenous=spec.exogenous, static_features=spec.static_features,
                                   hierarchy=spec.hierarchy)
+        self.n_series_ = self.panel_.n_series
+        return self
+
+    def release_history(self) -> "DemandForecaster":
+        """Drop the history the model reads its lags from (the dense panel: about a gigabyte at medium scale)
+        and keep the trees; ``update(history)`` brings a history back before the next ``predict``. ``save``
+        does not need it. For long runs that hold a fitted model while doing other work."""
+        if self.panel_ is not None:
+            self.n_series_ = self.panel_.n_series
+        self.panel_ = None
         return self
 
     # ---------------------------------------------------------------- save / load

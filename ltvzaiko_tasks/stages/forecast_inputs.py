@@ -75,9 +75,21 @@ def to_dates(col: pd.Series) -> pd.Series:
     return pd.to_datetime(col)
 
 
+def _str_categorical(col) -> pd.Categorical:
+    """``col`` as a categorical of strings; a categorical column keeps its codes (no string per row)."""
+    col = pd.Series(col)
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = col.cat.categories
+        values = col.array
+        if cats.astype(str).equals(cats):
+            return pd.Categorical(values)
+        return pd.Categorical.from_codes(values.codes, categories=cats.astype(str))
+    return pd.Categorical(col.astype(str))
+
+
 def series_ids(sku: pd.Series, location: pd.Series) -> pd.Categorical:
     """``sku|location`` per row, built once per distinct pair (a categorical: cheap on millions of rows)."""
-    sku, location = pd.Categorical(sku.astype(str)), pd.Categorical(location.astype(str))
+    sku, location = _str_categorical(sku), _str_categorical(location)
     n_loc = max(len(location.categories), 1)
     codes, pairs = pd.factorize(sku.codes.astype(np.int64) * n_loc + location.codes)
     labels = (np.asarray(sku.categories, dtype=object)[pairs // n_loc] + SERIES_SEP
@@ -100,8 +112,24 @@ def planned_discount_rate(price: pd.Series, list_price: pd.Series, promo_discoun
     return np.clip(np.nan_to_num(1 - paid, nan=0.0), 0.0, 1.0)
 
 
-def _days(values) -> np.ndarray:
-    return pd.to_datetime(pd.Series(values)).to_numpy("datetime64[ns]").astype("datetime64[D]")
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def _day_numbers(values) -> np.ndarray:
+    """Dates (strings, datetimes, NaT/None) as day numbers since 1970 in float64, NaN where missing."""
+    days = pd.to_datetime(pd.Series(values)).to_numpy("datetime64[ns]").astype("datetime64[D]")
+    return np.where(np.isnat(days), np.nan, (days - _EPOCH).astype(np.float64))
+
+
+def _lifecycle_from_days(day, launch, start, end) -> dict[str, np.ndarray]:
+    """:func:`lifecycle_features` on day numbers (float arrays, NaN = unknown), computed in float32 (day
+    numbers are exact there) to keep millions of rows light."""
+    day, launch, start, end = (np.asarray(a, dtype=np.float32) for a in (day, launch, start, end))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        length = end - start + 1.0
+        progress = np.where(length > 0, (day - start) / length, np.nan)
+        return {"days_since_launch": (day - launch).astype(np.float32), "season_progress": progress.astype(np.float32),
+                "days_to_season_end": (end - day).astype(np.float32)}
 
 
 def lifecycle_features(ds, launch, season_start, season_end) -> dict[str, np.ndarray]:
@@ -118,67 +146,70 @@ def lifecycle_features(ds, launch, season_start, season_end) -> dict[str, np.nda
     >>> float(f["days_since_launch"][0]), float(f["season_progress"][0]), float(f["days_to_season_end"][0])
     (10.0, 0.5, 9.0)
     """
-    d, lau, start, end = (_days(v) for v in (ds, launch, season_start, season_end))
-
-    def diff(a, b):
-        ok = ~(np.isnat(a) | np.isnat(b))
-        return np.where(ok, (a - np.where(ok, b, a)).astype("timedelta64[D]").astype(np.float64), np.nan)
-
-    since_start, length = diff(d, start), diff(end, start) + 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        progress = np.where(length > 0, since_start / length, np.nan)
-    return {"days_since_launch": diff(d, lau).astype(np.float32), "season_progress": progress.astype(np.float32),
-            "days_to_season_end": diff(end, d).astype(np.float32)}
+    return _lifecycle_from_days(*(_day_numbers(v) for v in (ds, launch, season_start, season_end)))
 
 
-def _item_dates(sku: pd.Series, items: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Launch date, season start and season end of each row's SKU (NaT when unknown). ``sku`` may be a
-    categorical of millions of rows: the lookup is done once per distinct SKU."""
-    n = len(sku)
-    nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    if items is None or items.empty:
-        return nat, nat, nat
+def _lifecycle_columns(sku: pd.Series, day: np.ndarray, items: pd.DataFrame | None) -> dict[str, np.ndarray]:
+    """The lifecycle features of rows (``sku``, ``day`` as day numbers): the master's dates are looked up once
+    per distinct SKU, so millions of rows cost three float32 columns and no date arrays."""
     cat = sku if isinstance(sku.dtype, pd.CategoricalDtype) else sku.astype(str).astype("category")
-    table = items.assign(sku_id=items["sku_id"].astype(str)).drop_duplicates("sku_id").set_index("sku_id")
-    table = table.reindex(pd.Index(cat.cat.categories.astype(str)))
     codes = cat.cat.codes.to_numpy()
-    out = []
-    for col in ("launch_date", "season_start", "season_end"):
-        values = pd.to_datetime(table[col]).to_numpy("datetime64[ns]") if col in table else np.full(
-            len(table), np.datetime64("NaT"), dtype="datetime64[ns]")
-        out.append(np.where(codes >= 0, values[np.maximum(codes, 0)], np.datetime64("NaT")))
-    return tuple(out)
+    n_cat = len(cat.cat.categories)
+    table = {c: np.full(n_cat + 1, np.nan, dtype=np.float32) for c in ("launch_date", "season_start", "season_end")}
+    if items is not None and not items.empty:
+        master = items.assign(sku_id=items["sku_id"].astype(str)).drop_duplicates("sku_id").set_index("sku_id")
+        master = master.reindex(pd.Index(cat.cat.categories.astype(str)))
+        for c in table:
+            if c in master:
+                table[c][:n_cat] = _day_numbers(master[c].to_numpy())
+    at = np.where(codes >= 0, codes, n_cat)  # unknown SKUs read the NaN row
+    return _lifecycle_from_days(day, table["launch_date"][at], table["season_start"][at], table["season_end"][at])
 
 
 def to_long_history(demand: pd.DataFrame, items: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``int_demand_daily`` rows → the forecaster's long table ``series_id, ds, y, censored`` + features.
+    """``int_demand_daily`` rows → the forecaster's long table ``series_id, ds, y, censored`` + features,
+    sorted by day, then series (so the history up to any day is a slice of it, which costs no copy).
 
     Stock-out days (nothing on hand at close) are ``censored``: their sales are a lower bound, not demand.
     Returns are not demand either: ``y`` is units sold before returns. ``items`` (``sku_id, launch_date,
-    season_start, season_end``, from ``dim_sku``) gives the lifecycle features; without it they are missing."""
-    price = pd.to_numeric(demand["selling_price_jpy"], errors="coerce")
-    promo_pct = pd.to_numeric(demand["promo_discount_pct"], errors="coerce").fillna(0)
+    season_start, season_end``, from ``dim_sku``) gives the lifecycle features; without it they are missing.
+
+    Memory: a year at medium scale is 17 M rows, so each column is built once, already in the final order
+    (no sorted copy of the whole frame) and numeric features are float32."""
+    series = series_ids(demand["sku_id"], demand["location_id"])
+    ds = to_dates(demand["sales_date"]).to_numpy("datetime64[ns]")
+    day = (ds.astype("datetime64[D]") - _EPOCH).astype(np.int64)
+    order = np.lexsort((series.codes, day))  # by day, then series: a backtest's "history up to a cutoff" is a slice
+    price = pd.to_numeric(demand["selling_price_jpy"], errors="coerce").to_numpy(np.float32)[order]
+    promo_pct = pd.to_numeric(demand["promo_discount_pct"], errors="coerce").fillna(0).to_numpy(np.float32)[order]
+    list_price = pd.to_numeric(demand["list_price_jpy"], errors="coerce").to_numpy(np.float32)[order]
+    codes = series.codes[order]
     out = pd.DataFrame({
-        "series_id": series_ids(demand["sku_id"], demand["location_id"]),
-        "ds": to_dates(demand["sales_date"]).to_numpy(),
-        "y": pd.to_numeric(demand["units"]).astype(float).clip(lower=0),
-        "censored": _as_bool(demand["stockout_flag"]),
-        "style_id": pd.Categorical(demand["style_id"].astype(str)),
-        "location_id": pd.Categorical(demand["location_id"].astype(str)),
-        # features in float32: the feature matrix is float32, and a year of medium-scale rows is 17 M
-        "price_jpy": price.to_numpy(np.float32),
-        "list_price_jpy": pd.to_numeric(demand["list_price_jpy"], errors="coerce").to_numpy(np.float32),
-        "planned_discount_rate": planned_discount_rate(price, demand["list_price_jpy"], promo_pct).astype(np.float32),
-        "promo_flag": _as_bool(demand["promo_flag"]).to_numpy(np.float32),
-        "promo_discount_pct": promo_pct.to_numpy(np.float32),
+        "series_id": pd.Categorical.from_codes(codes, categories=series.categories),
+        "ds": ds[order],
+        "y": pd.to_numeric(demand["units"]).to_numpy(np.float64)[order].clip(min=0),
+        "censored": _as_bool(demand["stockout_flag"]).to_numpy()[order],
+        "style_id": _str_categorical(demand["style_id"])[order],
+        "location_id": _str_categorical(demand["location_id"])[order],
+        "list_price_jpy": list_price,
+        "planned_discount_rate": planned_discount_rate(pd.Series(price), pd.Series(list_price),
+                                                       pd.Series(promo_pct)).astype(np.float32),
+        "promo_flag": _as_bool(demand["promo_flag"]).to_numpy(np.float32)[order],
+        "promo_discount_pct": promo_pct,
     })
-    ds = out["ds"].to_numpy()
-    for name, values in lifecycle_features(ds, *_item_dates(demand["sku_id"], items)).items():
-        out[name] = values
     # a SKU with no price on a day keeps its last known price (the features must not be missing by accident)
-    out = out.sort_values(["series_id", "ds"], ignore_index=True)
-    out["price_jpy"] = out.groupby("series_id", observed=True)["price_jpy"].ffill().fillna(0.0).astype(np.float32)
+    out.insert(6, "price_jpy", pd.Series(price).groupby(codes).ffill().fillna(0.0).to_numpy(np.float32))
+    for name, values in _lifecycle_columns(_take(demand["sku_id"], order), day[order].astype(np.float32),
+                                           items).items():
+        out[name] = values
     return out
+
+
+def _take(col: pd.Series, order: np.ndarray) -> pd.Series:
+    """``col`` in ``order`` (a categorical stays categorical: codes are reordered, not strings)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return pd.Series(pd.Categorical.from_codes(col.cat.codes.to_numpy()[order], dtype=col.dtype))
+    return pd.Series(col.to_numpy()[order])
 
 
 def campaign_cover(series: pd.DataFrame, campaign_days: pd.DataFrame) -> pd.DataFrame:
@@ -246,7 +277,7 @@ def future_features(active: pd.DataFrame, campaign_days: pd.DataFrame, dates,
         "planned_discount_rate": planned_discount_rate(price, grid["list_price_jpy"], grid["promo_discount_pct"]),
         "promo_flag": grid["promo_flag"].astype(float).to_numpy(),
         "promo_discount_pct": grid["promo_discount_pct"].astype(float).to_numpy(),
-        **lifecycle_features(grid["sales_date"].to_numpy(), *_item_dates(grid["sku_id"], items)),
+        **_lifecycle_columns(grid["sku_id"], _day_numbers(grid["sales_date"].to_numpy()), items),
     })
 
 

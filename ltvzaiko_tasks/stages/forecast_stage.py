@@ -156,7 +156,7 @@ def _active_from_demand(demand: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame
 def compute_forecast(demand: pd.DataFrame, as_of: date, settings: ForecastSettings = ForecastSettings(), *,
                      active: pd.DataFrame | None = None, campaign_days: pd.DataFrame | None = None,
                      segments: pd.DataFrame | None = None, model: DemandForecaster | None = None,
-                     items: pd.DataFrame | None = None) -> ForecastResult:
+                     items: pd.DataFrame | None = None, history: pd.DataFrame | None = None) -> ForecastResult:
     """Pure part: forecast the horizon after ``as_of`` and backtest the last windows.
 
     demand: ``int_demand_daily`` rows (``sku_id, location_id, style_id, sales_date, units, stockout_flag,
@@ -164,9 +164,14 @@ def compute_forecast(demand: pd.DataFrame, as_of: date, settings: ForecastSettin
     ``category, channel, on_hand_units`` and prices (default: the rows of the last day). campaign_days: the
     announced campaign calendar of the forecast days. segments: ``sku_id, item_type, ltv_class``. model: a
     saved model to reuse (only ``update`` + ``predict``); None trains one. items: ``sku_id, launch_date,
-    season_start, season_end`` for the lifecycle features (missing without it)."""
-    hist = to_long_history(demand, items)
-    hist = hist[hist["ds"] <= pd.Timestamp(as_of)].reset_index(drop=True)
+    season_start, season_end`` for the lifecycle features (missing without it). history: the long history
+    :func:`to_long_history` already built from ``demand`` (``demand`` may then be None when ``active`` is
+    given, so the caller can free the raw rows first)."""
+    hist = history if history is not None else to_long_history(demand, items)
+    late = (hist["ds"] > pd.Timestamp(as_of)).to_numpy()
+    if late.any():  # a copy only when there is something to drop (a year at medium is ~1 GB)
+        hist = hist[~late].reset_index(drop=True)
+    del late
     days = hist["ds"].nunique()
     if hist.empty or days < settings.min_history_days:
         return ForecastResult("insufficient_history", pd.DataFrame(), pd.DataFrame(),
@@ -185,6 +190,8 @@ def compute_forecast(demand: pd.DataFrame, as_of: date, settings: ForecastSettin
     model = DemandForecaster(config).fit(hist) if trained else model.update(hist)
     fit_seconds = time.perf_counter() - t0 if trained else 0.0
     pred = model.predict(future)
+    model.release_history()  # the backtest builds its own histories: do not hold this one beside them
+    del future
     sku, loc = split_series(pred["series_id"])
     forecast = pd.DataFrame({
         "as_of_date": as_of.isoformat(), "sku_id": sku.to_numpy(), "location_id": loc.to_numpy(),
@@ -330,9 +337,12 @@ def forecast_demand(conn: psycopg.Connection, as_of: date, settings: ForecastSet
         active = read_active(conn, last_day)
         campaigns = read_campaign_days(conn, last_day + timedelta(days=1),
                                        last_day + timedelta(days=settings.horizon_days))
-        result = compute_forecast(demand, as_of, settings, active=active, campaign_days=campaigns,
-                                  segments=read_segments(conn, as_of), model=model,
-                                  items=read_item_dates(conn))
+        items = read_item_dates(conn)
+        history = to_long_history(demand, items)
+        del demand  # a year of raw rows (~1.5 GB at medium): only the long history is needed from here on
+        result = compute_forecast(None, as_of, settings, active=active, campaign_days=campaigns,
+                                  segments=read_segments(conn, as_of), model=model, items=items, history=history)
+        del history
     version, registered = None, None
     if result.status == "forecast":
         gate_forecast(result.forecast, result.active, result.dates)  # raises before anything is written
@@ -343,7 +353,7 @@ def forecast_demand(conn: psycopg.Connection, as_of: date, settings: ForecastSet
             registered = registry_row(
                 version=version, as_of=as_of, feature_hash=fhash, feature_names=result.model.spec_.feature_names,
                 config=config.to_dict(), reason=reason, data_from=result.data_window[0],
-                data_to=result.data_window[1], n_series=result.model.panel_.n_series,
+                data_to=result.data_window[1], n_series=result.model.n_series_,
                 n_train_examples=result.model.n_train_rows_, fit_seconds=result.fit_seconds,
                 metrics=backtest_metrics(result.accuracy), artifact_path=path,
                 status=RETIRED if newer else ACTIVE)  # a rerun of a past date never displaces a newer model

@@ -81,7 +81,8 @@ def test_stockout_flags_spelled_by_postgres_are_read_as_booleans():
 
     df = _demand(n_sku=1, days=3)
     df["stockout_flag"] = ["f", "t", "f"] * 2  # COPY ... csv writes booleans as t / f
-    assert to_long_history(df)["censored"].tolist() == [False, True, False] * 2
+    hist = to_long_history(df).sort_values(["series_id", "ds"])
+    assert hist["censored"].tolist() == [False, True, False] * 2
 
 
 def test_settings_come_from_the_environment():
