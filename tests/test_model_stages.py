@@ -46,6 +46,11 @@ def test_forecast_covers_every_series_and_is_backtested(built):
         acc = dict(conn.execute("select model, wape from marts_build.mart_forecast_accuracy "
                                 "where segment_type = 'all' and horizon_bucket = 'all'").fetchall())
         assert set(acc) == {"xgboost", "seasonal_naive", "moving_average"} and all(v is not None for v in acc.values())
+        # the 14-day grain (what an order covering two weeks sees): sums first, so never above the daily WAPE
+        grains = conn.execute("select horizon_bucket = 'all', wape::float, wape_14d::float "
+                              "from marts_build.mart_forecast_accuracy where as_of_date = %s", (AS_OF,)).fetchall()
+        assert all(w14 is not None and 0 <= w14 <= w + 1e-4 for overall, w, w14 in grains if overall)
+        assert all(w14 is None for overall, _, w14 in grains if not overall)
         # rolling origins, scored by horizon bucket and by segment (item type, LTV class) with MASE
         windows, buckets, mase = conn.execute(
             "select max(backtest_windows), array_agg(distinct horizon_bucket order by horizon_bucket), "

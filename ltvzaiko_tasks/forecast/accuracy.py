@@ -39,7 +39,8 @@ def horizon_buckets(lead, width: int = 7, horizon: int | None = None) -> tuple[n
 def segmented_accuracy(backtest: pd.DataFrame, models=None, *, train: pd.DataFrame,
                        segments: pd.DataFrame | None = None, season_length: int = 7,
                        freq: Freq | str = Freq.DAILY, bucket_width: int = 7, horizon: int | None = None,
-                       intervals: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
+                       intervals: dict[str, tuple[str, str]] | None = None,
+                       interval_steps: int | None = 14) -> pd.DataFrame:
     """WAPE, bias, MASE and interval coverage per model, by horizon bucket and by segment.
 
     backtest: ``series_id, ds, cutoff, y`` and one column per model (``rolling_origin_backtest``'s output).
@@ -47,11 +48,14 @@ def segmented_accuracy(backtest: pd.DataFrame, models=None, *, train: pd.DataFra
     to the row's cutoff). segments: ``series_id`` and one column per segmentation (``item_type``,
     ``ltv_class``, ...); series without a label are ``"unknown"``. horizon: the forecast horizon in steps (the
     last bucket ends there). intervals: ``{model: (lower column, upper column)}``; by default
-    ``<model>_p10`` / ``<model>_p90`` when present.
+    ``<model>_p10`` / ``<model>_p90`` when present. interval_steps: also score each series' demand summed over
+    consecutive blocks of that many steps of each window (``wape_interval``: what an order covering that
+    many days sees; on rows with ``horizon_bucket == "all"`` only, NaN elsewhere; None: not computed).
 
     Returns ``model, segment_type, segment, horizon_bucket, horizon_from, horizon_to, series, windows,
-    actual_units, wape, bias, mase, p10_p90_coverage``: ``segment_type`` is ``"all"`` or a segments column,
-    ``horizon_bucket`` ``"all"`` or e.g. ``"8-14"`` (``horizon_from`` / ``horizon_to``: its leads).
+    actual_units, wape, bias, mase, p10_p90_coverage, wape_interval``: ``segment_type`` is ``"all"`` or a
+    segments column, ``horizon_bucket`` ``"all"`` or e.g. ``"8-14"`` (``horizon_from`` / ``horizon_to``: its
+    leads).
     """
     models = _models(backtest, models)
     df = backtest.reset_index(drop=True)
@@ -79,6 +83,7 @@ def segmented_accuracy(backtest: pd.DataFrame, models=None, *, train: pd.DataFra
     for m, (lower, upper) in intervals.items():
         parts[f"{m}__in"] = ((y >= df[lower].to_numpy(float)) & (y <= df[upper].to_numpy(float))).astype(float)
     scaled = scaled_errors(df, models, train=train, season_length=season_length, freq=freq)
+    block = (lead - 1) // interval_steps if interval_steps else None
 
     rows = []
     for seg_type, seg_col in [(ALL, "__seg_all")] + [(c, f"__seg_{c}") for c in seg_cols]:
@@ -92,6 +97,13 @@ def segmented_accuracy(backtest: pd.DataFrame, models=None, *, train: pd.DataFra
             mase = per_series.groupby(level=[1, 2]).mean()
             if h_col == "__h":
                 span = df.groupby(keys).agg(h_lo=("__h_lo", "min"), h_hi=("__h_hi", "max"))
+            interval = None
+            if block is not None and h_col == "__h_all":  # sums per series × window × block, then WAPE
+                sums_b = df[[Y_COL, *models]].astype(float).groupby(
+                    [df[seg_col], df[ID_COL], df["cutoff"], block]).sum()
+                err = sums_b[models].sub(sums_b[Y_COL], axis=0).abs()
+                err[Y_COL] = sums_b[Y_COL].abs()
+                interval = err.groupby(level=0).sum()
             for (segment, bucket), s in sums.iterrows():
                 den = s["__abs_y"]
                 n = counts.loc[(segment, bucket)]
@@ -106,6 +118,9 @@ def segmented_accuracy(backtest: pd.DataFrame, models=None, *, train: pd.DataFra
                         "bias": s[f"{m}__err"] / den if den > 0 else np.nan,
                         "mase": float(mase.loc[(segment, bucket), m]) if (segment, bucket) in mase.index else np.nan,
                         "p10_p90_coverage": cover,
+                        "wape_interval": (interval.loc[segment, m] / interval.loc[segment, Y_COL]
+                                          if interval is not None and segment in interval.index
+                                          and interval.loc[segment, Y_COL] > 0 else np.nan),
                     })
     out = pd.DataFrame(rows)
     order = {m: i for i, m in enumerate(models)}

@@ -267,7 +267,8 @@ def annual_calendar_learnable(config: ForecastConfig, first_day, last_day) -> bo
     if first_day is None or last_day is None or pd.isna(first_day) or pd.isna(last_day):
         return False
     span_days = (pd.Timestamp(last_day) - pd.Timestamp(first_day)).days + 1
-    needed = ANNUAL_CALENDAR_MIN_DAYS + (max(config.rolling_windows) - 1 + config.gap + config.horizon) * config.freq.step_days
+    steps = max(config.rolling_windows) - 1 + config.gap + config.horizon
+    needed = ANNUAL_CALENDAR_MIN_DAYS + steps * config.freq.step_days
     return span_days >= needed
 
 

@@ -58,11 +58,14 @@ ACCURACY_COLUMNS = {"as_of_date": "date not null", "model": "text not null", "mo
                     "first_cutoff_date": "date", "backtest_windows": "integer", "horizon_days": "integer",
                     "series": "integer", "actual_units": "double precision", "wape": "double precision",
                     "bias": "double precision", "mase": "double precision",
-                    "p10_p90_coverage": "double precision"}
+                    "p10_p90_coverage": "double precision", "wape_14d": "double precision"}
 SELL_OUT_COLUMNS = {"as_of_date": "date not null", "sku_id": "text not null", "location_id": "text not null",
                     "on_hand_units": "double precision", "forecast_units_horizon": "double precision",
                     "sell_out_date": "date", "days_of_cover": "double precision"}
 MODELS = ("xgboost", "seasonal_naive", "moving_average")
+WAPE_INTERVAL_DAYS = 14
+"""``wape_14d``: WAPE of each series' 14-day demand sums, the order lists' shortest protection interval (a
+domestic supplier's lead time + the weekly review); the grain SPEC §8's forecast target is read at."""
 SEGMENTS = ("item_type", "ltv_class")
 
 
@@ -239,7 +242,8 @@ def backtest_accuracy(hist: pd.DataFrame, as_of: date, settings: ForecastSetting
         keys["sku_id"] = split_series(keys["series_id"])[0].to_numpy()
         labels = keys.merge(segments.astype({"sku_id": str}), on="sku_id", how="left")[["series_id", *SEGMENTS]]
     acc = segmented_accuracy(bt, list(MODELS), train=hist[["series_id", "ds", "y", "censored"]], segments=labels,
-                             season_length=7, bucket_width=settings.horizon_bucket_days, horizon=h)
+                             season_length=7, bucket_width=settings.horizon_bucket_days, horizon=h,
+                             interval_steps=WAPE_INTERVAL_DAYS).rename(columns={"wape_interval": "wape_14d"})
     acc.insert(0, "as_of_date", as_of.isoformat())
     acc["model_version"] = None
     acc["cutoff_date"] = pd.Timestamp(bt["cutoff"].max()).date().isoformat()

@@ -60,3 +60,19 @@ def test_rows_by_horizon_bucket_and_segment(backtest, train):
     assert acc.loc[("item_type", "staple", "all"), "wape"] == pytest.approx(4 / 12)
     assert acc.loc[("item_type", "unknown", "all"), "wape"] == 0.0
     assert acc.loc[("item_type", "staple", "all"), "mase"] == pytest.approx(0.5)
+
+
+def test_interval_wape_scores_sums_over_blocks_of_the_window(train):
+    """One unit every other day forecast as 0.5 a day: each day is off by half a unit (WAPE 1.0) but every
+    2-day block is exact (interval WAPE 0). Bucket rows carry no interval figure."""
+    ds = pd.date_range("2025-01-02", periods=4)
+    bt = pd.DataFrame({"series_id": "a", "ds": ds, "cutoff": pd.Timestamp("2025-01-01"), "y": [1.0, 0, 1, 0],
+                       "half": 0.5, "late": [0.0, 1, 0, 1]})
+    acc = segmented_accuracy(bt, ["half", "late"], train=train, season_length=1, bucket_width=2, horizon=4,
+                             interval_steps=2)
+    top = acc[acc["horizon_bucket"] == "all"].set_index("model")
+    assert top.loc["half", "wape"] == pytest.approx(1.0) and top.loc["half", "wape_interval"] == pytest.approx(0.0)
+    assert top.loc["late", "wape"] == pytest.approx(2.0) and top.loc["late", "wape_interval"] == pytest.approx(0.0)
+    assert acc.loc[acc["horizon_bucket"] != "all", "wape_interval"].isna().all()
+    whole = segmented_accuracy(bt, ["late"], train=train, season_length=1, horizon=4, interval_steps=1)
+    assert whole.loc[whole["horizon_bucket"] == "all", "wape_interval"].iloc[0] == pytest.approx(2.0)  # = daily

@@ -19,6 +19,7 @@ MODEL_COLORS = {"xgboost": "#4e79a7", "seasonal_naive": "#e15759", "moving_avera
 COLS = [Col("model", "予測モデル", "Model", "enum:model"), Col("cutoff_date", "学習打切日", "Cutoff", "date"),
         Col("horizon_days", "予測期間（日）", "Horizon (days)", "int"), Col("series", "系列数", "Series", "int"),
         Col("actual_units", "実績数量", "Actual units", "num1"), Col("wape", "WAPE", "WAPE", "pct"),
+        Col("wape_14d", "WAPE（14日合計）", "WAPE (14-day totals)", "pct"),
         Col("bias", "バイアス", "Bias", "spct"), Col("mase", "MASE", "MASE", "num2"),
         Col("p10_p90_coverage", "予測区間カバー率（p10–p90）", "p10–p90 coverage", "pct"),
         Col("model_version", "モデルバージョン", "Model version", "text")]
@@ -90,8 +91,14 @@ def forecast_section(d: ReportData) -> Section:
                 "Every run holds out its last horizon on rolling origins and scores the forecasts against actuals "
                 "(stock-out days excluded). Lower WAPE and MASE are better (MASE < 1: smaller errors than "
                 "same-weekday-last-week in sample); bias > 0 means over-forecasting.")
+    body += note("WAPE（14日合計）は系列ごとに14日間の需要を合計してから比較した値。発注が賄うのは数日分の合計であり、"
+                 "1日・1SKU・1拠点の WAPE は偶然の変動に左右される（docs/forecast.md §8）。",
+                 "WAPE (14-day totals) compares each series' demand summed over 14 days, what an order covering two "
+                 "weeks sees; the daily WAPE of one SKU at one location is dominated by chance (docs/forecast.md §8).")
+    if "wape_14d" in f.columns and pd.to_numeric(f["wape_14d"], errors="coerce").notna().any():
+        body += _chart(f, "wape_14d", "WAPE・14日合計（基準日別）", "WAPE of 14-day totals by as-of date")
     if "wape" in f.columns:
-        body += _chart(f, "wape", "WAPE（基準日別）", "WAPE by as-of date")
+        body += _chart(f, "wape", "WAPE・日次（基準日別）", "Daily WAPE by as-of date")
     if "bias" in f.columns:
         body += _chart(f, "bias", "バイアス（基準日別）", "Bias by as-of date", zero_line=True)
     shown = d.as_of.isoformat()

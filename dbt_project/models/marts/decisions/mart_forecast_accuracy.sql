@@ -8,7 +8,7 @@
                   if relation is not none else [] %}
 {%- set c = {} %}
 {%- for name in ['model_version', 'segment_type', 'segment', 'horizon_bucket', 'horizon_from', 'horizon_to',
-                 'first_cutoff_date', 'backtest_windows', 'mase'] %}
+                 'first_cutoff_date', 'backtest_windows', 'mase', 'wape_14d'] %}
 {%- do c.update({name: name if name in present else 'null'}) %}
 {%- endfor %}
 
@@ -30,5 +30,6 @@ select
     cast(wape as numeric(10, 4))                               as wape,
     cast(bias as numeric(10, 4))                               as bias,
     cast({{ c.mase }} as numeric(10, 4))                       as mase,
-    cast(p10_p90_coverage as numeric(6, 4))                    as p10_p90_coverage
+    cast(p10_p90_coverage as numeric(6, 4))                    as p10_p90_coverage,
+    cast({{ c.wape_14d }} as numeric(10, 4))                   as wape_14d
 from {{ source('models', 'forecast_accuracy') }}
