@@ -10,10 +10,12 @@ fails naming the rule:
 * ``ltv_class`` one of the configured classes (default 高 / 中 / 低), never null;
 * ``zpm_cell`` one of the eight cells (``ZL-PH-MH`` …, :data:`~ltvzaiko_tasks.portfolio.zpm.ZPM_CELLS`), never
   null, with its recommended action;
-* shares and rates in [0, 1]: ``clv_share``, ``repeat_rate``, ``sell_through_rate`` (null where nothing was
-  measured);
+* shares and rates in [0, 1]: ``clv_share``, ``repeat_rate``, ``sell_through_rate``, ``high_ltv_buyer_share``,
+  ``gateway_repeat_rate`` (null where nothing was measured). ``anonymous_sales_share`` is a share of *net*
+  sales, so returns can push it outside [0, 1]: it is not range-checked;
 * counts and money that cannot be negative are not: ``buyers``, ``clv_contribution_jpy``,
-  ``high_ltv_buyer_lift``, ``weeks_of_cover``; ``clv_rank`` >= 1.
+  ``high_ltv_buyer_lift``, ``weeks_of_cover``, ``high_ltv_buyers``, ``gateway_buyers``, ``gateway_repeat_lift``;
+  ``clv_rank`` >= 1.
 """
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ import great_expectations as gx
 from .item_ltv import ItemLtvConfig
 from .zpm import ZPM_CELLS
 
-SHARE_COLUMNS = ("clv_share", "repeat_rate", "sell_through_rate")
+SHARE_COLUMNS = ("clv_share", "repeat_rate", "sell_through_rate", "high_ltv_buyer_share", "gateway_repeat_rate")
 """Columns that are shares or rates in [0, 1]."""
-NON_NEGATIVE_COLUMNS = ("buyers", "clv_contribution_jpy", "high_ltv_buyer_lift", "weeks_of_cover")
+NON_NEGATIVE_COLUMNS = ("buyers", "clv_contribution_jpy", "high_ltv_buyer_lift", "weeks_of_cover", "high_ltv_buyers",
+                        "gateway_buyers", "gateway_repeat_lift")
 
 
 def item_value_rules(item_col: str = "sku_id", config: ItemLtvConfig | None = None) -> list:

@@ -36,6 +36,9 @@ ITEM_VALUE_COLUMNS = {
     "gross_margin_rate": "double precision", "gmroi": "double precision",
     "sell_through_rate": "double precision", "zpm_cell": "text", "zpm_cell_name": "text",
     "zpm_cell_name_ja": "text", "recommended_action": "text", "recommended_action_ja": "text",
+    "high_ltv_buyers": "integer", "high_ltv_buyer_share": "double precision", "gateway_buyers": "integer",
+    "gateway_repeat_rate": "double precision", "gateway_repeat_lift": "double precision",
+    "anonymous_sales_share": "double precision",
 }
 STYLE_VALUE_COLUMNS = {("style_id" if c == "sku_id" else c): t for c, t in ITEM_VALUE_COLUMNS.items()}
 """``models.item_value_by_style``: the same measures per style (商品番号)."""

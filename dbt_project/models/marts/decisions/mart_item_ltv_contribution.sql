@@ -4,7 +4,8 @@
 -- sum of its SKUs' rates). Filter on `grain` — the SKU switch.
 {% set measures %}
         net_sales_jpy, buyers, clv_contribution_jpy, clv_share, clv_rank, high_ltv_buyer_lift,
-        repeat_rate, ltv_class, ltv_class_reason
+        repeat_rate, ltv_class, ltv_class_reason, high_ltv_buyers, high_ltv_buyer_share, gateway_buyers,
+        gateway_repeat_rate, gateway_repeat_lift, anonymous_sales_share
 {% endset %}
 
 with items as (
@@ -25,5 +26,11 @@ select
     cast(high_ltv_buyer_lift as numeric(8, 3))                as high_ltv_buyer_lift,
     cast(repeat_rate as numeric(6, 4))                        as repeat_rate,
     cast(ltv_class as text)                                   as ltv_class,
-    cast(ltv_class_reason as text)                            as ltv_class_reason
+    cast(ltv_class_reason as text)                            as ltv_class_reason,
+    cast(high_ltv_buyers as integer)                          as high_ltv_buyers,
+    cast(high_ltv_buyer_share as numeric(6, 4))               as high_ltv_buyer_share,
+    cast(gateway_buyers as integer)                           as gateway_buyers,
+    cast(gateway_repeat_rate as numeric(6, 4))                as gateway_repeat_rate,
+    cast(gateway_repeat_lift as numeric(8, 3))                as gateway_repeat_lift,
+    cast(anonymous_sales_share as numeric(8, 4))              as anonymous_sales_share
 from items
