@@ -47,7 +47,6 @@ class Panel:
         observed = ~np.isnan(self.demand)
         filled = np.where(observed, self.demand, 0.0)
         self.cum_sum = _cumulative(filled)
-        self.cum_sq = _cumulative(filled * filled)
         self.cum_obs = _cumulative(observed, np.float32)
         self.cum_present = _cumulative(self.present, np.float32)
         self.cum_censored = _cumulative(self.censored, np.float32)
@@ -58,6 +57,8 @@ class Panel:
             np.add.at(sums, codes, filled)
             np.add.at(counts, codes, observed.astype(np.float64))
             self.group_cum[col] = (_cumulative(sums), _cumulative(counts))
+        np.multiply(filled, filled, out=filled)  # squared in place, last: one dense temporary, not two
+        self.cum_sq = _cumulative(filled)
 
     @property
     def n_series(self) -> int:
@@ -128,6 +129,7 @@ def build_panel(history: pd.DataFrame, *, freq: Freq, missing_dates: MissingDate
         else:
             cens |= holes
 
+    del days, y, censored, in_span, holes, first, last, steps  # the row-level arrays are large: keep only the grids
     exo = {}
     for name in exogenous:
         values = numeric_column(history, name, what, "exogenous feature")
@@ -145,6 +147,7 @@ def build_panel(history: pd.DataFrame, *, freq: Freq, missing_dates: MissingDate
         label_codes, cats = pd.factorize(labels, sort=True)
         per_series = _per_series(label_codes.astype(np.float64), codes, n_series, name, ids, what)
         groups[name] = (per_series.astype(np.int64), pd.Index(cats))
+    del codes, col
     return Panel(ids, start, step, demand, present, cens, exo, static, groups)
 
 
