@@ -219,12 +219,30 @@ def backtest_windows(hist: pd.DataFrame, settings: ForecastSettings) -> int:
     return n
 
 
+MIN_BACKTEST_HORIZON_DAYS = 7
+"""A backtest shorter than a week says too little; below it the run records no accuracy."""
+
+
+def backtest_horizon(hist: pd.DataFrame, settings: ForecastSettings) -> int | None:
+    """Days each backtest window scores: the forecast horizon, or — on a history too short to hold it after
+    ``min_history_days`` of training (a new installation, the demo's 60 days) — the longest that fits, so the
+    first runs are already checked (``horizon_days`` in the accuracy rows says which). None below
+    :data:`MIN_BACKTEST_HORIZON_DAYS`."""
+    days = (hist["ds"].max() - hist["ds"].min()).days + 1
+    h = min(settings.horizon_days, days - settings.min_history_days)
+    return h if h >= MIN_BACKTEST_HORIZON_DAYS else None
+
+
 def backtest_accuracy(hist: pd.DataFrame, as_of: date, settings: ForecastSettings,
                       segments: pd.DataFrame | None = None) -> pd.DataFrame:
     """The run's rolling-origin backtest: XGBoost (fitted once at the oldest cutoff and re-run at later ones,
     as production re-runs a model between retrains), seasonal naive and a moving average; scored by horizon
-    bucket and segment. Empty when the history is too short for one window."""
-    h = settings.horizon_days
+    bucket and segment. On a short history the windows are shorter (:func:`backtest_horizon`); empty when not
+    even a week fits."""
+    h = backtest_horizon(hist, settings) if len(hist) else None
+    if h is None:
+        return pd.DataFrame(columns=list(ACCURACY_COLUMNS))
+    settings = replace(settings, horizon_days=h)
     n = backtest_windows(hist, settings)
     if n == 0:
         return pd.DataFrame(columns=list(ACCURACY_COLUMNS))

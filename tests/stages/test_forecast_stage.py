@@ -76,6 +76,20 @@ def test_sell_out_date_is_the_day_cumulative_demand_reaches_stock():
     assert out.loc["A", "days_of_cover"] == pytest.approx(2.5)
 
 
+def test_a_short_history_is_backtested_on_a_shorter_horizon():
+    """60 days of history cannot hold a 28-day window after 35 days of training: the backtest scores the 25
+    days that fit (a new installation is checked from its first runs); under a week it scores nothing."""
+    settings = ForecastSettings(horizon_days=28, min_history_days=35, booster=FAST)
+    res = compute_forecast(_demand(n_sku=4, days=60), AS_OF, settings)
+    assert res.forecast["forecast_date"].nunique() == 28  # the forecast itself keeps its horizon
+    top = overall(res.accuracy)
+    assert set(top.index) == {"xgboost", "seasonal_naive", "moving_average"}
+    assert (res.accuracy["horizon_days"] == 25).all() and (res.accuracy["backtest_windows"] == 1).all()
+    assert res.accuracy["horizon_to"].max() == 25
+    short = compute_forecast(_demand(n_sku=4, days=40), AS_OF, settings)
+    assert short.status == "forecast" and short.accuracy.empty  # 5 days would fit: too few to score
+
+
 def test_stockout_flags_spelled_by_postgres_are_read_as_booleans():
     from ltvzaiko_tasks.stages.forecast_stage import to_long_history
 
