@@ -339,10 +339,10 @@ def forecast_demand(conn: psycopg.Connection, as_of: date, settings: ForecastSet
     settings = settings or ForecastSettings.from_env()
     ensure_registry(conn)
     demand = read_history(conn, as_of, settings.history_days)
-    days = to_dates(demand["sales_date"]) if not demand.empty else pd.Series([], dtype="datetime64[ns]")
-    config = forecast_config(settings, days.min() if len(days) else None, days[days <= pd.Timestamp(as_of)].max()
-                             if len(days) else None)
-    del days
+    # the history's first and last day (read_history stops at as_of), from its distinct dates, read once
+    days = to_dates(pd.Series(pd.unique(demand["sales_date"]))) if not demand.empty else None
+    first_day, last_day = (days.min(), days.max()) if days is not None else (None, None)
+    config = forecast_config(settings, first_day, last_day)
     fhash = feature_set_hash(config)
     current = active_model(conn)
     reason = retrain_reason(current, as_of, fhash, settings.retrain_days)
@@ -355,7 +355,7 @@ def forecast_demand(conn: psycopg.Connection, as_of: date, settings: ForecastSet
     if demand.empty:
         result = ForecastResult("insufficient_history", pd.DataFrame(), pd.DataFrame(), f"no demand up to {as_of}")
     else:
-        last_day = to_dates(demand["sales_date"]).max().date()
+        last_day = last_day.date()
         active = read_active(conn, last_day)
         campaigns = read_campaign_days(conn, last_day + timedelta(days=1),
                                        last_day + timedelta(days=settings.horizon_days))
